@@ -1,0 +1,171 @@
+"""The Flask app: POST /alexa (verified Alexa requests) and GET /healthz."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
+from flask import Flask, Response, jsonify, request
+
+from skill.alexa_api import ShortTimeoutApiClient
+from skill.domain.clock import system_now
+from skill.settings import Settings
+from skill.speech.catalog import Catalog, load_catalog
+from skill.speech.render import emergency_response
+from skill.store import HouseholdConflict, HouseholdStore, StoreError
+from skill.turn import MalformedRequest, Turn, read_request
+from skill.verify import MAX_BODY_BYTES, RequestVerifier, VerificationError
+from skill.wiring import build_skill, check_content
+
+log = logging.getLogger("closer")
+request_log = logging.getLogger("closer.request")
+
+ENVELOPE_TYPE = "ask_sdk_model.RequestEnvelope"
+
+
+@dataclass
+class Closer:
+    """Everything one running app shares across requests."""
+
+    settings: Settings
+    catalog: Catalog
+    store: HouseholdStore
+    verifier: RequestVerifier
+    skill: CustomSkill
+    serializer: DefaultSerializer
+    zone_override: str | None = None
+    expose_keys: bool = False
+
+    def answer(
+        self, envelope: Mapping[str, Any], body: bytes
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Run one turn; returns (response envelope, log fields). Never raises."""
+        fields: dict[str, Any] = {"outcome": "ok", "attempts": 0}
+        parsed = read_request(envelope)
+        fields.update(request_type=parsed.request_type, intent=parsed.intent)
+        catalog = self.catalog.for_locale(parsed.locale)
+        try:
+            model = self.serializer.deserialize(body.decode("utf-8"), ENVELOPE_TYPE)
+        except Exception:
+            fields["outcome"] = "unreadable"
+            return emergency_response(catalog, "error.generic"), fields
+        for attempt in (1, 2):
+            turn = Turn(
+                request=parsed,
+                store=self.store,
+                catalog=catalog,
+                default_zone=self.settings.default_timezone,
+                zone_override=self.zone_override,
+                attempt=attempt,
+            )
+            fields["attempts"] = attempt
+            try:
+                result = self.skill.invoke(request_envelope=model, context=turn)
+            except HouseholdConflict:
+                fields["outcome"] = "conflict"
+                continue
+            except StoreError:
+                fields["outcome"] = "store_error"
+                return emergency_response(catalog, "error.store"), fields
+            except Exception:
+                log.exception("turn failed outside the handlers")
+                fields["outcome"] = "error"
+                return emergency_response(catalog, "error.generic"), fields
+            fields.update(handler=turn.handler, wrote=turn.wrote, outcome="ok")
+            if turn.reply is not None:
+                fields["keys"] = list(turn.reply.keys)
+            return self.serializer.serialize(result), fields
+        return emergency_response(catalog, "error.store"), fields
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` may override SETTINGS, STORE, VERIFIER, CATALOG,
+    TIMEZONE_OVERRIDE and any Flask setting (e.g. TESTING)."""
+    config = dict(config or {})
+    settings: Settings = config.pop("SETTINGS", None) or Settings.from_env()
+    settings.check()
+    catalog: Catalog = config.pop("CATALOG", None) or load_catalog(settings.content_dir)
+    check_content(catalog)
+    store: HouseholdStore = config.pop("STORE", None) or build_store(settings)
+    clock: Callable[[], datetime] = config.pop("CLOCK", None) or system_now
+    verifier: RequestVerifier = config.pop("VERIFIER", None) or RequestVerifier(
+        settings.skill_id, verify_signature=settings.verify, clock=clock
+    )
+    zone_override = config.pop("TIMEZONE_OVERRIDE", None)
+
+    app = Flask(__name__)
+    app.config.update(config)
+    closer = Closer(
+        settings=settings,
+        catalog=catalog,
+        store=store,
+        verifier=verifier,
+        skill=build_skill(ShortTimeoutApiClient()),
+        serializer=DefaultSerializer(),
+        zone_override=zone_override,
+        expose_keys=bool(app.testing or not settings.verify),
+    )
+    app.extensions["closer"] = closer
+
+    @app.post("/alexa")
+    def alexa() -> tuple[Response, int] | Response:
+        started = time.perf_counter()
+        fields: dict[str, Any] = {"outcome": "rejected"}
+        try:
+            if (request.content_length or 0) > MAX_BODY_BYTES:
+                raise VerificationError("request body too large")
+            body = request.stream.read(MAX_BODY_BYTES + 1)
+            verified = closer.verifier.verify(request.headers, body)
+            envelope, turn_fields = closer.answer(verified.envelope, verified.body)
+            fields.update(turn_fields)
+        except (VerificationError, MalformedRequest) as problem:
+            fields["reason"] = str(problem)
+            _log_request(fields, started)
+            return jsonify(error=str(problem)), 400
+        _log_request(fields, started)
+        response = jsonify(envelope)
+        if closer.expose_keys and fields.get("keys"):
+            response.headers["X-Closer-Keys"] = ",".join(fields["keys"])
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.after_request
+    def harden(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return app
+
+
+def build_store(settings: Settings) -> HouseholdStore:
+    if settings.store == "dynamodb":
+        import boto3
+
+        from skill.store.dynamodb import DynamoDBHouseholdStore, client_config
+
+        client = boto3.client(
+            "dynamodb",
+            region_name=settings.aws_region,
+            endpoint_url=settings.dynamodb_endpoint_url,
+            config=client_config(),
+        )
+        return DynamoDBHouseholdStore(client, settings.dynamodb_table)
+    from skill.store.sqlite import SQLiteHouseholdStore
+
+    return SQLiteHouseholdStore(settings.sqlite_path)
+
+
+def _log_request(fields: dict[str, Any], started: float) -> None:
+    fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    request_log.info(json.dumps(fields, sort_keys=True))

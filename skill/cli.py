@@ -1,0 +1,199 @@
+"""`closer serve | chat | say | create-table | models`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from skill.settings import Settings, SettingsError
+
+DEV_WARNING = """
+  ************************************************************************
+  *  DEVELOPMENT MODE: Alexa request verification is OFF.                *
+  *  Anyone who can reach this port can act as any household.            *
+  *  Listening on 127.0.0.1 only. Never use --dev for a real endpoint.    *
+  ************************************************************************
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="closer", description="Closer Together, an Alexa skill.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the Alexa endpoint (POST /alexa, GET /healthz)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--dev", action="store_true", help="verification off, bound to 127.0.0.1, debug logging"
+    )
+
+    for name, text in (
+        ("chat", "talk to the skill in the terminal"),
+        ("say", "say one or more utterances and print the replies"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--locale", default="en-US")
+        sub.add_argument(
+            "--user",
+            default="amzn1.ask.account.local-household",
+            help="the household (Alexa userId)",
+        )
+        sub.add_argument("--device", default="amzn1.ask.device.living-room")
+        sub.add_argument("--tz", help="the device's time zone, e.g. Europe/London")
+        sub.add_argument("--now", help="local date and time, e.g. 2026-03-10T21:00")
+        sub.add_argument("--keys", action="store_true", help="also show the content keys spoken")
+        if name == "say":
+            sub.add_argument("utterances", nargs="+")
+
+    commands.add_parser("create-table", help="create the DynamoDB table and wait until ACTIVE")
+    models = commands.add_parser("models", help="write interaction_models/<locale>.json")
+    models.add_argument("--check", action="store_true", help="fail if a written model is stale")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command in ("chat", "say"):
+            return _talk(args)
+        if args.command == "create-table":
+            return _create_table()
+        return _models(args.check)
+    except SettingsError as problem:
+        print(f"closer: {problem}", file=sys.stderr)
+        return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from skill.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    env = dict(os.environ)
+    host = args.host
+    if args.dev:
+        env["CLOSER_VERIFY"] = "off"
+        host = "127.0.0.1"
+        print(DEV_WARNING, file=sys.stderr)
+    app = create_app({"SETTINGS": Settings.from_env(env)})
+    print(
+        f"Closer Together listening on http://{host}:{args.port}/alexa "
+        "(for production, run it under gunicorn)",
+        file=sys.stderr,
+    )
+    app.run(host=host, port=args.port, debug=False, use_reloader=False)
+    return 0
+
+
+def _talk(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from skill.app import create_app
+    from skill.conversation import Conversation, Said
+    from skill.domain.clock import system_now, zone_or_none
+    from skill.models import load_model
+    from skill.nlu import Utterances
+
+    logging.basicConfig(level=logging.WARNING)
+    env = dict(os.environ)
+    env["CLOSER_VERIFY"] = "off"
+    settings = Settings.from_env(env)
+    if args.tz and zone_or_none(args.tz) is None:
+        raise SettingsError(f"--tz {args.tz!r} is not a time zone")
+    zone = ZoneInfo(args.tz or settings.default_timezone)
+    now = system_now()
+    if args.now:
+        try:
+            local = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise SettingsError(f"--now {args.now!r} is not an ISO date and time") from None
+        now = local if local.tzinfo else local.replace(tzinfo=zone)
+    app = create_app({"SETTINGS": settings, "TIMEZONE_OVERRIDE": str(zone), "TESTING": True})
+    client = app.test_client()
+
+    def post(envelope: dict[str, Any]) -> tuple[int, dict[str, Any], Mapping[str, str]]:
+        answer = client.post("/alexa", json=envelope)
+        return answer.status_code, answer.get_json(silent=True) or {}, dict(answer.headers)
+
+    talk = Conversation(
+        post,
+        Utterances(load_model(args.locale)),
+        user_id=args.user,
+        device_id=args.device,
+        locale=args.locale,
+        now=now,
+    )
+
+    def show(said: Said) -> None:
+        if said.status != 200:
+            print(f"alexa> (HTTP {said.status}) {said.body.get('error', '')}")
+            return
+        text = said.text() or "(no speech)"
+        lines = text.splitlines()
+        print("alexa> " + "\n       ".join(lines))
+        if args.keys and said.keys:
+            print("       keys: " + ", ".join(said.keys))
+        if said.card:
+            print(f"       card: {said.card.get('title')}: {said.card.get('content')}")
+        print("       (listening...)" if not said.ended else "       (session ended)")
+
+    if args.command == "say":
+        for utterance in args.utterances:
+            print(f"you>   {utterance}")
+            show(talk.say(utterance))
+        return 0
+    print("Talk to Closer Together. Start with 'open closer together'; Ctrl-D to leave.")
+    while True:
+        try:
+            utterance = input("you>   ").strip()
+        except EOFError:
+            print()
+            return 0
+        if utterance:
+            if not args.now:
+                talk.now = system_now()
+            show(talk.say(utterance))
+
+
+def _create_table() -> int:
+    import boto3
+
+    from skill.store.dynamodb import client_config, create_table
+
+    settings = Settings.from_env()
+    if not settings.aws_region:
+        raise SettingsError("AWS_REGION is required to create the DynamoDB table")
+    client = boto3.client(
+        "dynamodb",
+        region_name=settings.aws_region,
+        endpoint_url=settings.dynamodb_endpoint_url,
+        config=client_config(),
+    )
+    created = create_table(client, settings.dynamodb_table)
+    state = "created" if created else "already exists"
+    print(f"table {settings.dynamodb_table} {state} and is ACTIVE")
+    return 0
+
+
+def _models(check: bool) -> int:
+    from skill.models import stale_models, write_models
+
+    if check:
+        stale = stale_models()
+        if stale:
+            print(
+                "stale interaction models: " + ", ".join(stale) + " (run `closer models`)",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    for path in write_models():
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""The routing table: ask-sdk tries handlers in this order and the first that can handle wins.
+
+Flow-gated handlers (a check-in in progress) come before the general ones, and
+the catch-alls come last.
+"""
+
+from __future__ import annotations
+
+from skill.handlers import check_in, core, plan, questions
+from skill.handlers.base import Handler
+
+REQUEST_HANDLERS: tuple[Handler, ...] = (
+    *check_in.HANDLERS,
+    *questions.HANDLERS,
+    *plan.HANDLERS,
+    *core.HANDLERS,
+    *core.CATCH_ALL,
+)

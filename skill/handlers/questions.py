@@ -1,0 +1,7 @@
+"""Handlers for the questions feature."""
+
+from __future__ import annotations
+
+from skill.handlers.base import Handler
+
+HANDLERS: tuple[Handler, ...] = ()

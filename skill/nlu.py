@@ -1,0 +1,211 @@
+"""Resolve typed utterances to intents and slots from the interaction model itself.
+
+This stands in for Alexa's language understanding in ``closer chat``, ``closer
+say`` and the tests: every custom phrase the skill understands comes from the
+model's sample utterances and slot values, so the model is the one source of
+truth. Built-in AMAZON intents have no samples in a model; the short phrase list
+below stands in for Alexa's own coverage of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
+    "AMAZON.HelpIntent": ("help", "help me", "what can i say", "what can i do", "what can you do"),
+    "AMAZON.StopIntent": ("stop", "quit", "exit", "goodbye", "bye", "that's all"),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it"),
+    "AMAZON.YesIntent": (
+        "yes",
+        "yeah",
+        "yep",
+        "sure",
+        "okay",
+        "ok",
+        "yes please",
+        "please do",
+        "that's right",
+        "correct",
+    ),
+    "AMAZON.NoIntent": ("no", "nope", "no thanks", "not now", "no thank you", "not really"),
+    "AMAZON.RepeatIntent": (
+        "repeat",
+        "repeat that",
+        "say that again",
+        "what did you say",
+        "come again",
+        "can you repeat that",
+    ),
+    "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu"),
+    "AMAZON.PauseIntent": ("pause", "hold on", "wait"),
+    "AMAZON.ResumeIntent": ("resume", "continue", "carry on", "keep going"),
+    "AMAZON.NextIntent": ("next",),
+    "AMAZON.PreviousIntent": ("previous", "go back"),
+    "AMAZON.StartOverIntent": ("start over", "restart"),
+    "AMAZON.MoreIntent": ("more",),
+}
+
+NUMBER_WORDS = {
+    word: index
+    for index, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+OPEN_SLOT = r"[a-z0-9'][a-z0-9' ]*?"
+FIRST_NAME = r"[a-z][a-z'-]*"
+LAUNCH_VERBS = ("open", "launch", "start", "talk to", "play", "load", "begin", "use")
+ONE_SHOT = r"^(?:ask|tell)\s+{name}(?:\s+(?:to|for|about|if|whether|that))?\s+(?P<rest>.+)$"
+
+
+def normalize(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = re.sub(r"^alexa\s+", "", " ".join(text.split()))
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What Alexa would send: a launch, or an intent with slots (Alexa's JSON shape)."""
+
+    intent: str | None
+    slots: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    launch: bool = False
+    one_shot: bool = False
+    invoked: bool = False
+    """The utterance named the skill (a new session starts)."""
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    pattern: re.Pattern[str]
+    slot_types: Mapping[str, str]
+    literal: int
+
+
+class Utterances:
+    def __init__(self, model: Mapping[str, Any]) -> None:
+        language = model["interactionModel"]["languageModel"]
+        self.invocation = normalize(language["invocationName"])
+        self.values: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in language.get("types", []):
+            synonyms: dict[str, tuple[str, str]] = {}
+            for value in slot_type.get("values", []):
+                name = value["name"]["value"]
+                ident = value.get("id") or name
+                for spoken in (name, *value["name"].get("synonyms", [])):
+                    synonyms[normalize(spoken)] = (ident, name)
+            self.values[slot_type["name"]] = synonyms
+        self.intents = {intent["name"] for intent in language["intents"]}
+        self.samples: list[_Sample] = []
+        for intent in language["intents"]:
+            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+            samples = list(intent.get("samples", []))
+            samples += list(BUILT_IN_PHRASES.get(intent["name"], ()))
+            for sample in samples:
+                self.samples.append(self._compile(intent["name"], sample, slot_types))
+        self.samples.sort(key=lambda s: (-s.literal,))
+        self.one_shot = re.compile(ONE_SHOT.format(name=re.escape(self.invocation)))
+
+    def _compile(self, intent: str, sample: str, slot_types: Mapping[str, str]) -> _Sample:
+        parts = re.split(r"(\{[A-Za-z_]+\})", sample)
+        regex, literal = [], 0
+        for part in parts:
+            if part.startswith("{") and part.endswith("}"):
+                name = part[1:-1]
+                regex.append(f"(?P<{name}>{self._slot_pattern(slot_types.get(name, ''))})")
+            else:
+                words = normalize(part)
+                literal += len(words)
+                if words:
+                    lead = r"\s*" if part[:1].isspace() or not regex else ""
+                    tail = r"\s*" if part[-1:].isspace() else ""
+                    regex.append(lead + re.escape(words) + tail)
+                elif part:
+                    regex.append(r"\s+")
+        pattern = re.compile("^" + "".join(regex).replace(r"\ ", r"\s+") + "$")
+        return _Sample(intent, pattern, slot_types, literal)
+
+    def _slot_pattern(self, slot_type: str) -> str:
+        if slot_type in self.values:
+            options = sorted(self.values[slot_type], key=len, reverse=True)
+            return "|".join(re.escape(option) for option in options)
+        if slot_type == "AMAZON.NUMBER":
+            return NUMBER
+        if slot_type == "AMAZON.FirstName":
+            return FIRST_NAME
+        return OPEN_SLOT
+
+    def understand(self, text: str) -> Understood:
+        said = normalize(text)
+        if said == self.invocation or any(
+            said == f"{verb} {self.invocation}" for verb in LAUNCH_VERBS
+        ):
+            return Understood(intent=None, launch=True, invoked=True)
+        one_shot = self.one_shot.match(said)
+        if one_shot:
+            found = self._match(one_shot.group("rest"))
+            return Understood(found[0], found[1], one_shot=True, invoked=True)
+        for verb in LAUNCH_VERBS:
+            prefix = f"{verb} {self.invocation} and "
+            if said.startswith(prefix):
+                found = self._match(said[len(prefix) :])
+                return Understood(found[0], found[1], one_shot=True, invoked=True)
+        intent, slots = self._match(said)
+        return Understood(intent, slots)
+
+    def _match(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
+        for sample in self.samples:
+            found = sample.pattern.match(said)
+            if found:
+                return sample.intent, {
+                    name: self._slot(name, sample.slot_types.get(name, ""), value)
+                    for name, value in found.groupdict().items()
+                }
+        return "AMAZON.FallbackIntent", {}
+
+    def _slot(self, name: str, slot_type: str, spoken: str) -> dict[str, Any]:
+        slot: dict[str, Any] = {"name": name, "value": spoken, "confirmationStatus": "NONE"}
+        if slot_type == "AMAZON.NUMBER":
+            slot["value"] = str(NUMBER_WORDS.get(spoken, spoken))
+        elif slot_type == "AMAZON.FirstName":
+            slot["value"] = spoken.capitalize()
+        elif slot_type in self.values and spoken in self.values[slot_type]:
+            ident, canonical = self.values[slot_type][spoken]
+            slot["resolutions"] = {
+                "resolutionsPerAuthority": [
+                    {
+                        "authority": f"amzn1.er-authority.echo-sdk.closer-together.{slot_type}",
+                        "status": {"code": "ER_SUCCESS_MATCH"},
+                        "values": [{"value": {"name": canonical, "id": ident}}],
+                    }
+                ]
+            }
+        return slot

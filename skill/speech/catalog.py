@@ -1,0 +1,187 @@
+"""Everything the skill says, loaded from content/<locale>/*.toml and checked at start-up.
+
+A content file holds a ``[speech]`` table of keyed lines (nested tables flatten to
+dotted keys; a value is one line or a list of variations) and any number of
+data tables (questions, plan weeks, rituals) that the features read and check.
+en-US is the base; any other locale directory only overrides what it needs.
+Unknown locales fall back to en-US.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+BASE_LOCALE = "en-US"
+ALLOWED_TAG = re.compile(r'<break time="\d{1,4}ms"/>|<break strength="(?:weak|medium|strong)"/>')
+PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
+TAG = re.compile(r"<[^>]*>")
+
+
+class ContentError(Exception):
+    """The content on disk is not fit to speak; the app refuses to start."""
+
+
+Variants = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LocaleCatalog:
+    locale: str
+    lines: Mapping[str, Variants]
+    tables: Mapping[str, Any] = field(default_factory=dict)
+
+    def has(self, key: str) -> bool:
+        return key in self.lines
+
+    def variants(self, key: str) -> Variants:
+        try:
+            return self.lines[key]
+        except KeyError:
+            raise KeyError(f"no content for key {key!r} in {self.locale}") from None
+
+    def text(
+        self, key: str, params: Mapping[str, Any] | None = None, rng: random.Random | None = None
+    ) -> str:
+        """The SSML fragment for a key, parameters escaped."""
+        options = self.variants(key)
+        chosen = options[0] if rng is None or len(options) == 1 else rng.choice(options)
+        safe = {name: escape(str(value)) for name, value in (params or {}).items()}
+        return chosen.format_map(_Strict(key, safe))
+
+    def plain(self, key: str, params: Mapping[str, Any] | None = None) -> str:
+        """The first variation as plain text (cards, logs of keys in tests)."""
+        return unescape_ssml(TAG.sub("", self.text(key, params)))
+
+    def table(self, name: str) -> Any:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise ContentError(f"{self.locale}: no [{name}] table in the content") from None
+
+
+class _Strict(dict[str, str]):
+    def __init__(self, key: str, values: Mapping[str, str]) -> None:
+        super().__init__(values)
+        self.key = key
+
+    def __missing__(self, name: str) -> str:
+        raise KeyError(f"content key {self.key!r} needs parameter {name!r}")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All locales. ``for_locale`` never fails: unknown locales get en-US."""
+
+    locales: Mapping[str, LocaleCatalog]
+
+    def for_locale(self, locale: str | None) -> LocaleCatalog:
+        if locale and locale in self.locales:
+            return self.locales[locale]
+        return self.locales[BASE_LOCALE]
+
+    @property
+    def base(self) -> LocaleCatalog:
+        return self.locales[BASE_LOCALE]
+
+
+def unescape_ssml(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def load_catalog(content_dir: Path) -> Catalog:
+    """Load and check every locale under content_dir. Raises ContentError with a clear message."""
+    base_dir = content_dir / BASE_LOCALE
+    if not base_dir.is_dir():
+        raise ContentError(f"missing base content directory {base_dir}")
+    base_lines, base_tables = _read_locale(base_dir)
+    locales = {BASE_LOCALE: LocaleCatalog(BASE_LOCALE, base_lines, base_tables)}
+    for locale_dir in sorted(p for p in content_dir.iterdir() if p.is_dir()):
+        if locale_dir.name == BASE_LOCALE:
+            continue
+        lines, tables = _read_locale(locale_dir)
+        for key, variants in lines.items():
+            if key not in base_lines:
+                raise ContentError(f"{locale_dir.name}: key {key!r} is not in {BASE_LOCALE}")
+            if _placeholders(variants) != _placeholders(base_lines[key]):
+                raise ContentError(
+                    f"{locale_dir.name}: key {key!r} uses other placeholders than {BASE_LOCALE}"
+                )
+        locales[locale_dir.name] = LocaleCatalog(
+            locale_dir.name, {**base_lines, **lines}, {**base_tables, **tables}
+        )
+    return Catalog(locales)
+
+
+def _read_locale(directory: Path) -> tuple[dict[str, Variants], dict[str, Any]]:
+    lines: dict[str, Variants] = {}
+    tables: dict[str, Any] = {}
+    for path in sorted(directory.glob("*.toml")):
+        where = f"{directory.name}/{path.name}"
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ContentError(f"{where}: not valid TOML ({exc})") from None
+        for key, value in _flatten(document.pop("speech", {}), ""):
+            if key in lines:
+                raise ContentError(f"{where}: key {key!r} is defined twice")
+            lines[key] = _check_line(where, key, value)
+        for name, value in document.items():
+            if name in tables:
+                raise ContentError(f"{where}: table [{name}] is defined twice")
+            tables[name] = value
+    return lines, tables
+
+
+def _flatten(table: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            yield from _flatten(value, key + ".")
+        else:
+            yield key, value
+
+
+def _check_line(where: str, key: str, value: Any) -> Variants:
+    variants = (value,) if isinstance(value, str) else value
+    if (
+        not isinstance(variants, list | tuple)
+        or not variants
+        or not all(isinstance(v, str) and v.strip() for v in variants)
+    ):
+        raise ContentError(f"{where}: {key!r} must be a line or a non-empty list of lines")
+    for text in variants:
+        check_ssml_safe(text, f"{where}: {key!r}")
+        names = _placeholders((text,))
+        bad = [n for n in names if not PLACEHOLDER.match(n)]
+        if bad:
+            raise ContentError(f"{where}: {key!r} has a bad placeholder {bad[0]!r}")
+    if len({_placeholders((v,)) for v in variants}) != 1:
+        raise ContentError(f"{where}: {key!r} variations use different placeholders")
+    return tuple(variants)
+
+
+def check_ssml_safe(text: str, where: str) -> None:
+    """Only short pauses are allowed as markup; no raw &, < or >."""
+    stripped = ALLOWED_TAG.sub("", text)
+    for char in "<>&":
+        if char in stripped:
+            raise ContentError(f"{where}: unescaped {char!r} in {text!r}")
+
+
+def _placeholders(variants: Variants) -> frozenset[str]:
+    names: set[str] = set()
+    for text in variants:
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            raise ContentError(f"bad placeholder syntax in {text!r}: {exc}") from None
+        names.update(name for _, name, _, _ in parsed if name is not None)
+    return frozenset(names)

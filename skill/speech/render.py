@@ -1,0 +1,97 @@
+"""Put a Reply into words: SSML speech, reprompt, card, APL-for-audio, session attributes."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill.reply import Reply, Say
+from skill.speech.apla import render_directive
+from skill.speech.catalog import LocaleCatalog
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+
+    from skill.turn import Turn
+
+REPEAT = "repeat"
+PENDING = "pending"
+
+
+def ssml(catalog: LocaleCatalog, lines: tuple[Say, ...], rng: random.Random) -> str:
+    return " ".join(catalog.text(line.key, line.params, rng) for line in lines)
+
+
+def render(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Response:
+    turn.reply = reply
+    builder = handler_input.response_builder
+    session = handler_input.attributes_manager.session_attributes
+    if reply.silent:
+        return builder.response
+    catalog = turn.catalog
+    rng = random.Random(turn.request.request_id)
+    speech = ssml(catalog, reply.speech, rng)
+    reprompt = ssml(catalog, reply.reprompt, rng)
+    if reply.audio is not None:
+        builder.add_directive(render_directive(reply.audio, catalog, rng, lead=speech))
+    elif speech:
+        builder.speak(speech)
+    if reprompt:
+        builder.ask(reprompt)
+    if reply.card is not None:
+        builder.set_card(
+            SimpleCard(
+                title=catalog.plain(reply.card.title.key, reply.card.title.params),
+                content=catalog.plain(reply.card.body.key, reply.card.body.params),
+            )
+        )
+    builder.set_should_end_session(reply.end_session)
+    for name, value in reply.session.items():
+        if value is None:
+            session.pop(name, None)
+        else:
+            session[name] = value
+    if reply.pending:
+        session[PENDING] = reply.pending
+    else:
+        session.pop(PENDING, None)
+    if reply.speech:
+        session[REPEAT] = {
+            "speech": [[line.key, dict(line.params)] for line in reply.speech],
+            "reprompt": [[line.key, dict(line.params)] for line in reply.reprompt],
+        }
+    return builder.response
+
+
+def remembered(session: dict[str, object]) -> Reply | None:
+    """The last reply said in this session, to say again."""
+    saved = session.get(REPEAT)
+    if not isinstance(saved, dict):
+        return None
+
+    def lines(name: str) -> tuple[Say, ...]:
+        raw = saved.get(name)
+        out: list[Say] = []
+        for item in raw if isinstance(raw, list) else ():
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
+                out.append(Say(item[0], item[1] if isinstance(item[1], dict) else {}))
+        return tuple(out)
+
+    speech, reprompt = lines("speech"), lines("reprompt")
+    if not speech:
+        return None
+    return Reply(speech=speech, reprompt=reprompt, end_session=not reprompt)
+
+
+def emergency_response(catalog: LocaleCatalog, key: str) -> dict[str, object]:
+    """A complete response envelope for when the skill itself could not run."""
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{catalog.text(key)}</speak>"},
+            "shouldEndSession": True,
+        },
+    }
