@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from skill.domain.clock import system_now
 from skill.nlu import Understood, Utterances
 
 Post = Callable[[dict[str, Any]], tuple[int, dict[str, Any], Mapping[str, str]]]
@@ -143,7 +144,7 @@ class Conversation:
     user_id: str = "amzn1.ask.account.local-household"
     device_id: str = "amzn1.ask.device.living-room"
     locale: str = "en-US"
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    now: datetime = field(default_factory=system_now)
     step: timedelta = timedelta(seconds=5)
     api_endpoint: str = "https://api.amazonalexa.com"
     session_id: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,6 +78,7 @@ class Turn:
     _stored: StoredHousehold | None = None
     _household: Household | None = None
     _clock: LocalClock | None = None
+    _zone_seen: tuple[str | None, date] | None = None
     wrote: bool = False
 
     # -- the household ---------------------------------------------------
@@ -109,6 +110,11 @@ class Turn:
         household_id = self.request.household_id
         if self._household is None or not household_id:
             return False
+        if self._zone_seen is not None:
+            zone_name, checked_on = self._zone_seen
+            self._household = replace(
+                self._household, timezone=zone_name, timezone_checked=checked_on
+            )
         data = self._household.to_data()
         before = self._stored.data if self._stored else None
         if data == before or (before is None and self._household == Household()):
@@ -143,7 +149,7 @@ class Turn:
         if fresh is None and looked_up:
             log.warning("settings api returned an unknown time zone")
         zone_name = looked_up if fresh else household.timezone
-        self.update(replace(household, timezone=zone_name, timezone_checked=checked_on))
+        self._zone_seen = (zone_name, checked_on)
         return fresh or cached or fallback
 
     # -- slots and session -------------------------------------------------

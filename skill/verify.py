@@ -35,6 +35,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification as x509v
 
+from skill.domain.clock import system_now
+
 __all__ = ["MAX_BODY_BYTES", "RequestVerifier", "VerificationError", "VerifiedRequest"]
 
 MAX_BODY_BYTES: int = 128 * 1024
@@ -102,10 +104,6 @@ def _urlopen_fetch(url: str, timeout: float) -> bytes:
     return data
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _header(headers: Mapping[str, str], name: str) -> str | None:
     """Case-insensitive header lookup; blank values count as missing."""
     wanted = name.lower()
@@ -171,7 +169,7 @@ class RequestVerifier:
         self._fetch: Callable[[str], bytes] = fetch or (
             lambda url: _urlopen_fetch(url, fetch_timeout)
         )
-        self._clock: Callable[[], datetime] = clock or _utc_now
+        self._clock: Callable[[], datetime] = clock or system_now
         self._verify_signature = verify_signature
         self._lock = threading.Lock()
         self._store: x509v.Store | None = None

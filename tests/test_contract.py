@@ -1,0 +1,158 @@
+"""The interaction model, the routing table and the content agree; the layers keep their shape."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from skill.handlers import REQUEST_HANDLERS
+from skill.handlers.core import CATCH_ALL
+from skill.models import LOCALES, load_model
+from skill.speech.catalog import LocaleCatalog
+
+SKILL = Path(__file__).resolve().parent.parent / "skill"
+KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+
+def model_intents(locale: str) -> set[str]:
+    language = load_model(locale)["interactionModel"]["languageModel"]
+    return {intent["name"] for intent in language["intents"]}
+
+
+def handled_intents() -> set[str]:
+    return {name for handler in REQUEST_HANDLERS for name in handler.intents}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_intent_in_the_model_has_a_handler(locale: str) -> None:
+    unhandled = model_intents(locale) - handled_intents() - {"AMAZON.FallbackIntent"}
+    assert not unhandled
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_handled_intent_is_in_the_model(locale: str) -> None:
+    assert not handled_intents() - model_intents(locale)
+
+
+def test_catch_alls_come_last() -> None:
+    assert REQUEST_HANDLERS[-len(CATCH_ALL) :] == CATCH_ALL
+    assert not any(handler in CATCH_ALL for handler in REQUEST_HANDLERS[: -len(CATCH_ALL)])
+
+
+def python_files(*parts: str) -> list[Path]:
+    return sorted((SKILL.joinpath(*parts)).rglob("*.py"))
+
+
+def string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = (
+        {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        }
+        | {
+            id(argument)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in ("log", "logger")
+            for argument in node.args
+        }
+        | {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Raise)
+            for inner in ast.walk(node)
+        }
+    )
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_every_content_key_named_in_the_code_exists(en: LocaleCatalog) -> None:
+    prefixes = {key.split(".")[0] for key in en.lines}
+    missing = {
+        f"{path.relative_to(SKILL)}: {text}"
+        for path in python_files()
+        for text in string_constants(path)
+        if KEY.match(text) and text.split(".")[0] in prefixes and not en.has(text)
+    }
+    assert not missing
+
+
+def test_handlers_hold_no_speech_no_dates_and_no_storage() -> None:
+    for path in python_files("handlers"):
+        source = path.read_text(encoding="utf-8")
+        assert ".speak(" not in source and '.ask("' not in source, path
+        for text in string_constants(path):
+            assert " " not in text.strip(), (path, text)
+        imports = {
+            alias.name.split(".")[0]
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {
+            (node.module or "").split(".")[0]
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom)
+        }
+        assert not imports & {"boto3", "botocore", "datetime", "sqlite3", "zoneinfo"}, path
+
+
+def test_the_domain_does_no_io() -> None:
+    forbidden = {
+        "boto3",
+        "botocore",
+        "sqlite3",
+        "urllib",
+        "requests",
+        "flask",
+        "ask_sdk_core",
+        "ask_sdk_model",
+        "socket",
+        "os",
+        "skill.store",
+        "skill.speech",
+    }
+    for path in python_files("domain"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                assert not any(name == f or name.startswith(f + ".") for f in forbidden), (
+                    path,
+                    name,
+                )
+
+
+def test_only_the_clock_reads_the_machine_time() -> None:
+    offenders = [
+        path.relative_to(SKILL)
+        for path in python_files()
+        if re.search(r"datetime\.now\(|time\.time\(\)|date\.today\(", path.read_text())
+        and path.relative_to(SKILL).as_posix() not in ("domain/clock.py",)
+    ]
+    assert not offenders
+
+
+def test_aws_clients_are_built_only_in_the_app_factory_and_cli() -> None:
+    for path in python_files():
+        rel = path.relative_to(SKILL).as_posix()
+        if "boto3.client(" in path.read_text() or "boto3.resource(" in path.read_text():
+            assert rel in ("app.py", "cli.py"), rel
