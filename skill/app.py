@@ -55,7 +55,7 @@ class Closer:
             model = self.serializer.deserialize(body.decode("utf-8"), ENVELOPE_TYPE)
         except Exception:
             fields["outcome"] = "unreadable"
-            return emergency_response(catalog, "error.generic"), fields
+            return emergency_response(catalog, "error.generic", parsed.request_type), fields
         for attempt in (1, 2):
             turn = Turn(
                 request=parsed,
@@ -73,16 +73,16 @@ class Closer:
                 continue
             except StoreError:
                 fields["outcome"] = "store_error"
-                return emergency_response(catalog, "error.store"), fields
+                return emergency_response(catalog, "error.store", parsed.request_type), fields
             except Exception:
                 log.exception("turn failed outside the handlers")
                 fields["outcome"] = "error"
-                return emergency_response(catalog, "error.generic"), fields
+                return emergency_response(catalog, "error.generic", parsed.request_type), fields
             fields.update(handler=turn.handler, wrote=turn.wrote, outcome="ok")
             if turn.reply is not None:
                 fields["keys"] = list(turn.reply.keys)
             return self.serializer.serialize(result), fields
-        return emergency_response(catalog, "error.store"), fields
+        return emergency_response(catalog, "error.store", parsed.request_type), fields
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

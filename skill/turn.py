@@ -103,6 +103,7 @@ class Turn:
         if self.request.household_id:
             self.store.delete(self.request.household_id)
         self._loaded, self._stored, self._household = True, None, Household()
+        self._zone_seen = None
         self.wrote = True
 
     def commit(self) -> bool:

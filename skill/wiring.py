@@ -27,7 +27,8 @@ class TurnInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
 
     def process(self, handler_input: HandlerInput) -> None:
         turn = turn_of(handler_input)
-        turn.session = handler_input.attributes_manager.session_attributes
+        if handler_input.request_envelope.session is not None:
+            turn.session = handler_input.attributes_manager.session_attributes
         turn.zone_lookup = lambda: device_time_zone(handler_input)
 
 

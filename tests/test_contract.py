@@ -14,7 +14,6 @@ from skill.models import LOCALES, load_model
 from skill.speech.catalog import LocaleCatalog
 
 SKILL = Path(__file__).resolve().parent.parent / "skill"
-KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
 def model_intents(locale: str) -> set[str]:
@@ -79,14 +78,34 @@ def string_constants(path: Path) -> list[str]:
     ]
 
 
+SPEAKERS = {"tell", "ask", "then", "first", "keep_open", "with_card", "Say", "Cue"}
+
+
+def spoken_keys(path: Path) -> set[str]:
+    """String literals passed as content keys to Reply/Say/Cue builders."""
+    keys: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name not in SPEAKERS:
+            continue
+        arguments = [*node.args, *(k.value for k in node.keywords if k.arg in ("reprompt", "key"))]
+        keys |= {
+            a.value for a in arguments if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        }
+    return keys
+
+
 def test_every_content_key_named_in_the_code_exists(en: LocaleCatalog) -> None:
-    prefixes = {key.split(".")[0] for key in en.lines}
-    missing = {
-        f"{path.relative_to(SKILL)}: {text}"
+    named = {
+        (path.relative_to(SKILL).as_posix(), key)
         for path in python_files()
-        for text in string_constants(path)
-        if KEY.match(text) and text.split(".")[0] in prefixes and not en.has(text)
+        for key in spoken_keys(path)
     }
+    assert len(named) > 10
+    missing = {f"{path}: {key}" for path, key in named if not en.has(key)}
     assert not missing
 
 

@@ -6,13 +6,14 @@ the catch-alls come last.
 
 from __future__ import annotations
 
-from skill.handlers import check_in, core, plan, questions
+from skill.handlers import check_in, core, plan, privacy, questions
 from skill.handlers.base import Handler
 
 REQUEST_HANDLERS: tuple[Handler, ...] = (
     *check_in.HANDLERS,
     *questions.HANDLERS,
     *plan.HANDLERS,
+    *privacy.HANDLERS,
     *core.HANDLERS,
     *core.CATCH_ALL,
 )

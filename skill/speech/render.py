@@ -28,7 +28,7 @@ def ssml(catalog: LocaleCatalog, lines: tuple[Say, ...], rng: random.Random) -> 
 def render(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Response:
     turn.reply = reply
     builder = handler_input.response_builder
-    session = handler_input.attributes_manager.session_attributes
+    session = turn.session
     if reply.silent:
         return builder.response
     catalog = turn.catalog
@@ -86,8 +86,16 @@ def remembered(session: dict[str, object]) -> Reply | None:
     return Reply(speech=speech, reprompt=reprompt, end_session=not reprompt)
 
 
-def emergency_response(catalog: LocaleCatalog, key: str) -> dict[str, object]:
-    """A complete response envelope for when the skill itself could not run."""
+SILENT_REQUESTS = ("SessionEndedRequest", "System.ExceptionEncountered", "AlexaSkillEvent.")
+
+
+def emergency_response(catalog: LocaleCatalog, key: str, request_type: str) -> dict[str, object]:
+    """A complete response envelope for when the skill itself could not run.
+
+    Requests that take no speech (session ends, events) get an empty response.
+    """
+    if request_type.startswith(SILENT_REQUESTS):
+        return {"version": "1.0", "response": {}}
     return {
         "version": "1.0",
         "response": {

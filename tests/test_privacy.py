@@ -1,0 +1,88 @@
+"""Forgetting a household: by voice after a yes, and when the skill is disabled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from skill.conversation import Conversation
+from skill.store import HouseholdStore
+from tests.conftest import HOUSEHOLD
+
+
+def known_household(alexa: Conversation, store: HouseholdStore) -> None:
+    alexa.launch()
+    alexa.say("stop")
+    assert store.load(HOUSEHOLD) is not None
+
+
+def test_forget_us_asks_first_and_deletes_after_yes(
+    alexa: Conversation, store: HouseholdStore
+) -> None:
+    known_household(alexa, store)
+    asked = alexa.say("ask closer together to forget us")
+    assert asked.keys == ("privacy.confirm_forget",)
+    assert not asked.ended
+    assert store.load(HOUSEHOLD) is not None
+    done = alexa.say("yes")
+    assert done.keys == ("privacy.forgotten",) and done.ended
+    assert store.load(HOUSEHOLD) is None
+
+
+def test_forget_us_keeps_everything_after_no(alexa: Conversation, store: HouseholdStore) -> None:
+    known_household(alexa, store)
+    alexa.say("ask closer together to delete our data")
+    assert alexa.say("no").keys == ("privacy.kept",)
+    assert store.load(HOUSEHOLD) is not None
+
+
+def test_a_stray_yes_does_not_delete_anything(alexa: Conversation, store: HouseholdStore) -> None:
+    known_household(alexa, store)
+    alexa.launch()
+    assert alexa.say("yes").keys == ("yes_no.unexpected",)
+    assert store.load(HOUSEHOLD) is not None
+
+
+def event(alexa: Conversation, body: dict[str, Any] | None) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "type": "AlexaSkillEvent.SkillDisabled",
+        "eventCreationTime": "2026-03-10T21:00:00Z",
+    }
+    if body is not None:
+        request["body"] = body
+    envelope = alexa.envelope(request)
+    del envelope["session"]
+    return envelope
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ({"userInformationPersistenceStatus": "NOT_PERSISTED"}, False),
+        ({"userInformationPersistenceStatus": "PERSISTED"}, True),
+        (None, False),
+    ],
+)
+def test_skill_disabled_deletes_unless_alexa_persists(
+    alexa: Conversation, store: HouseholdStore, body: dict[str, Any] | None, kept: bool
+) -> None:
+    known_household(alexa, store)
+    status, answer, _ = alexa.post(event(alexa, body))
+    assert status == 200
+    assert "outputSpeech" not in answer.get("response", {})
+    assert (store.load(HOUSEHOLD) is not None) is kept
+
+
+def test_exception_encountered_is_answered_quietly(alexa: Conversation) -> None:
+    envelope = alexa.envelope(
+        {
+            "type": "System.ExceptionEncountered",
+            "error": {"type": "INVALID_RESPONSE", "message": "bad"},
+            "cause": {"requestId": "x"},
+        }
+    )
+    del envelope["session"]
+    status, answer, _ = alexa.post(envelope)
+    assert status == 200
+    assert "outputSpeech" not in answer.get("response", {})
