@@ -44,21 +44,23 @@ class Request:
 
     def slot(self, name: str) -> str | None:
         """The slot's resolved id if entity resolution matched, else its spoken value."""
-        slot = self.slots.get(name) or {}
-        for authority in (slot.get("resolutions") or {}).get("resolutionsPerAuthority") or ():
-            if (authority.get("status") or {}).get("code") == "ER_SUCCESS_MATCH":
-                values = authority.get("values") or ()
-                if values:
-                    value = values[0].get("value") or {}
-                    resolved = value.get("id") or value.get("name")
-                    if isinstance(resolved, str) and resolved:
-                        return resolved
-        value = slot.get("value")
-        return value.strip() if isinstance(value, str) and value.strip() else None
+        slot = _map(self.slots.get(name))
+        authorities = _map(slot.get("resolutions")).get("resolutionsPerAuthority")
+        for authority in authorities if isinstance(authorities, list) else ():
+            authority = _map(authority)
+            if _map(authority.get("status")).get("code") != "ER_SUCCESS_MATCH":
+                continue
+            values = authority.get("values")
+            if isinstance(values, list) and values:
+                value = _map(_map(values[0]).get("value"))
+                resolved = _str(value.get("id")) or _str(value.get("name"))
+                if resolved:
+                    return resolved
+        return self.spoken(name)
 
     def spoken(self, name: str) -> str | None:
         """What the person actually said for a slot."""
-        value = (self.slots.get(name) or {}).get("value")
+        value = _map(self.slots.get(name)).get("value")
         return value.strip() if isinstance(value, str) and value.strip() else None
 
 
@@ -176,7 +178,9 @@ def read_request(raw: Mapping[str, Any]) -> Request:
     if not isinstance(request_type, str) or not request_type:
         raise MalformedRequest("missing request type")
     instant = _instant(request.get("timestamp"))
-    system = _map(_map(raw.get("context")).get("System"))
+    system = _map(raw.get("context")).get("System")
+    if not isinstance(system, Mapping):
+        raise MalformedRequest("missing context.System")
     session = _map(raw.get("session"))
     user = _map(system.get("user")) or _map(session.get("user"))
     intent = _map(request.get("intent"))
