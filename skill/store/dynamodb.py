@@ -46,9 +46,9 @@ _CONDITION_UPDATE = "#v = :expected AND (attribute_not_exists(#e) OR #e >= :now)
 def client_config() -> Config:
     """Fail fast: one retry at most, short timeouts (a turn has a few seconds in all)."""
     return Config(
-        retries={"mode": "standard", "max_attempts": 2},
-        connect_timeout=1,
-        read_timeout=2,
+        retries={"mode": "standard", "total_max_attempts": 2},
+        connect_timeout=0.5,
+        read_timeout=1.0,
     )
 
 

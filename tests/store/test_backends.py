@@ -18,8 +18,8 @@ def test_household_key() -> None:
 
 def test_client_config_fails_fast() -> None:
     config = client_config()
-    assert config.retries == {"mode": "standard", "max_attempts": 2}
-    assert (config.connect_timeout, config.read_timeout) == (1, 2)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+    assert (config.connect_timeout, config.read_timeout) == (0.5, 1.0)
 
 
 def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: str) -> None:
