@@ -86,3 +86,13 @@ def test_exception_encountered_is_answered_quietly(alexa: Conversation) -> None:
     status, answer, _ = alexa.post(envelope)
     assert status == 200
     assert "outputSpeech" not in answer.get("response", {})
+
+
+def test_a_session_ended_error_is_logged_by_type_and_message(
+    alexa: Conversation, caplog: pytest.LogCaptureFixture
+) -> None:
+    alexa.launch()
+    with caplog.at_level("WARNING"):
+        alexa.end("ERROR", {"type": "INVALID_RESPONSE", "message": "speech too long"})
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "INVALID_RESPONSE" in logged and "speech too long" in logged

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from skill.reply import Reply
-from skill.services import confirm
+from skill.services import confirm, session
 from skill.turn import Turn
-
-log = logging.getLogger(__name__)
 
 FORGET = "privacy.forget"
 KEEP_STATUS = "PERSISTED"
@@ -38,14 +34,5 @@ def skill_disabled(turn: Turn) -> Reply:
 
 def exception_encountered(turn: Turn) -> Reply:
     """Alexa could not use our last response: log what it said, answer nothing."""
-    request = turn.request.raw.get("request")
-    error = request.get("error") if isinstance(request, dict) else None
-    if isinstance(error, dict):
-        log.warning(
-            "alexa reported an error with our response",
-            extra={
-                "error_type": error.get("type"),
-                "error_message": str(error.get("message", ""))[:200],
-            },
-        )
+    session.log_reported_error(turn, "alexa reported an error with our response")
     return Reply.nothing()

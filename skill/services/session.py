@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -66,18 +67,21 @@ def repeat(turn: Turn) -> Reply:
     return again
 
 
-def session_ended(turn: Turn) -> Reply:
-    request = turn.request.raw.get("request") or {}
+def log_reported_error(turn: Turn, what: str) -> None:
+    """Log the error Alexa reports in a request (its type and message, never speech or ids)."""
+    request = turn.request.raw.get("request")
     error = request.get("error") if isinstance(request, dict) else None
-    if isinstance(error, dict):
-        log.warning(
-            "session ended with an error",
-            extra={
-                "reason": request.get("reason"),
-                "error_type": error.get("type"),
-                "error_message": str(error.get("message", ""))[:200],
-            },
-        )
+    if isinstance(request, dict) and isinstance(error, dict):
+        details = {
+            "reason": request.get("reason"),
+            "error_type": error.get("type"),
+            "error_message": str(error.get("message", ""))[:200],
+        }
+        log.warning("%s: %s", what, json.dumps(details, sort_keys=True))
+
+
+def session_ended(turn: Turn) -> Reply:
+    log_reported_error(turn, "session ended with an error")
     return Reply.nothing()
 
 
