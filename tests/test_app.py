@@ -206,3 +206,22 @@ def test_two_devices_racing_on_one_household_lose_no_visit(
     assert answers == [200, 200]
     stored = store.load(HOUSEHOLD)
     assert stored is not None and stored.version == 1 and stored.data["visits"] == 1
+
+
+def test_a_failing_handler_gets_a_kind_word_and_no_stack_trace(
+    alexa: Conversation, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from skill.services import session
+
+    def broken(turn: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(session, "help", broken)
+    alexa.launch()
+    with caplog.at_level(logging.ERROR):
+        turn = alexa.say("help")
+    assert turn.status == 200
+    assert turn.keys == ("error.generic",)
+    assert "secret internals" not in json.dumps(turn.body)
+    assert "Traceback" not in json.dumps(turn.body)
+    assert any("secret internals" in str(r.exc_info) for r in caplog.records)
