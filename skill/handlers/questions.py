@@ -1,7 +1,73 @@
-"""Handlers for the questions feature."""
+"""Handlers for tonight's question: ask, next, skip, repeat, which, start over."""
 
 from __future__ import annotations
 
 from skill.handlers.base import Handler
+from skill.reply import Reply
+from skill.services import questions
+from skill.turn import Turn
 
-HANDLERS: tuple[Handler, ...] = ()
+
+class TonightsQuestionIntentHandler(Handler):
+    intents = ("TonightsQuestionIntent",)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.tonight(turn)
+
+
+class NextQuestionIntentHandler(Handler):
+    intents = ("NextQuestionIntent",)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.next_question(turn)
+
+
+class SkipQuestionIntentHandler(Handler):
+    intents = ("SkipQuestionIntent",)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.skip(turn)
+
+
+class ReadQuestionAgainIntentHandler(Handler):
+    intents = ("ReadQuestionAgainIntent",)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.again(turn)
+
+
+class RepeatWithNothingSaidHandler(Handler):
+    """A one-shot "repeat": nothing said yet this session, so repeat tonight's question."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def applies(self, turn: Turn) -> bool:
+        return questions.nothing_said_yet(turn)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.again(turn)
+
+
+class WhichQuestionIntentHandler(Handler):
+    intents = ("WhichQuestionIntent",)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.which(turn)
+
+
+class StartQuestionsOverIntentHandler(Handler):
+    intents = ("StartQuestionsOverIntent",)
+
+    def respond(self, turn: Turn) -> Reply:
+        return questions.start_over(turn)
+
+
+HANDLERS: tuple[Handler, ...] = (
+    TonightsQuestionIntentHandler(),
+    NextQuestionIntentHandler(),
+    SkipQuestionIntentHandler(),
+    ReadQuestionAgainIntentHandler(),
+    RepeatWithNothingSaidHandler(),
+    WhichQuestionIntentHandler(),
+    StartQuestionsOverIntentHandler(),
+)

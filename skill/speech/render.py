@@ -63,6 +63,8 @@ def render(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Response:
             "speech": [[line.key, dict(line.params)] for line in reply.speech],
             "reprompt": [[line.key, dict(line.params)] for line in reply.reprompt],
         }
+        if reply.pending:
+            session[REPEAT]["pending"] = reply.pending
     return builder.response
 
 
@@ -83,7 +85,13 @@ def remembered(session: dict[str, object]) -> Reply | None:
     speech, reprompt = lines("speech"), lines("reprompt")
     if not speech:
         return None
-    return Reply(speech=speech, reprompt=reprompt, end_session=not reprompt)
+    pending = saved.get("pending")
+    return Reply(
+        speech=speech,
+        reprompt=reprompt,
+        end_session=not reprompt,
+        pending=pending if isinstance(pending, str) and reprompt else None,
+    )
 
 
 SILENT_REQUESTS = ("SessionEndedRequest", "System.ExceptionEncountered", "AlexaSkillEvent.")
