@@ -62,3 +62,9 @@ def test_navigate_home_returns_to_the_start(alexa: Conversation) -> None:
     turn = alexa.say("go home")
     assert turn.keys == ("launch.home",)
     assert not turn.ended
+
+
+def test_a_household_that_used_a_one_shot_is_welcomed_back(alexa: Conversation) -> None:
+    alexa.say("ask closer together for tonight's question")
+    turn = alexa.say("open closer together")
+    assert turn.keys[0] == "launch.returning"

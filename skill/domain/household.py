@@ -30,7 +30,8 @@ class Household:
 
     @property
     def is_new(self) -> bool:
-        return self.visits == 0
+        """Never opened the skill and never used any feature."""
+        return self.first_seen is None and self.to_data().keys() <= {"visits", "tz", "tz_checked"}
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"visits": self.visits}

@@ -33,7 +33,10 @@ def launch(turn: Turn) -> Reply:
         turn.update(replace(household, visits=1, first_seen=today, last_seen=today))
         return Reply.ask("launch.first", "launch.first_reprompt")
     if household.last_seen != today:
-        turn.update(replace(household, visits=household.visits + 1, last_seen=today))
+        first_seen = household.first_seen or today
+        turn.update(
+            replace(household, visits=household.visits + 1, first_seen=first_seen, last_seen=today)
+        )
     reply = Reply.ask("launch.returning", "launch.returning_reprompt")
     for note in _WELCOME_NOTES:
         extra = note(turn)
