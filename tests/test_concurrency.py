@@ -1,0 +1,111 @@
+"""Several devices of one household at once: nothing is lost, everyone hears the same night."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from skill.conversation import Conversation, Said
+from skill.nlu import Utterances
+from skill.store.sqlite import SQLiteHouseholdStore
+from tests.conftest import EVENING, HOUSEHOLD, poster
+from tests.gunicorn_server import gunicorn_app
+
+Post = Callable[[dict[str, Any]], tuple[int, dict[str, Any], Mapping[str, str]]]
+
+
+def http_poster(base: str) -> Post:
+    def post(envelope: dict[str, Any]) -> tuple[int, dict[str, Any], Mapping[str, str]]:
+        request = urllib.request.Request(
+            f"{base}/alexa",
+            data=json.dumps(envelope).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer), dict(answer.headers)
+
+    return post
+
+
+def all_at_once(posts: list[Post], utterances: Utterances, text: str) -> list[Said]:
+    """Every device says `text` at the same moment (a barrier), one thread each."""
+    barrier = threading.Barrier(len(posts), timeout=10)
+    results: list[Said | None] = [None] * len(posts)
+
+    def device(index: int) -> None:
+        alexa = Conversation(
+            posts[index],
+            utterances,
+            user_id=HOUSEHOLD,
+            device_id=f"amzn1.ask.device.{index}",
+            now=EVENING,
+            api_endpoint="http://127.0.0.1:9",
+        )
+        barrier.wait()
+        results[index] = alexa.say(text)
+
+    threads = [threading.Thread(target=device, args=(i,)) for i in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert all(r is not None for r in results)
+    return [r for r in results if r is not None]
+
+
+def progress(store: SQLiteHouseholdStore) -> dict[str, Any]:
+    stored = store.load(HOUSEHOLD)
+    assert stored is not None
+    return dict(stored.data.get("questions", {}))
+
+
+def question_of(said: Said) -> str:
+    assert said.card is not None, said.keys
+    return str(said.card["content"])
+
+
+def check_household(posts: list[Post], utterances: Utterances, store: SQLiteHouseholdStore) -> None:
+    tonight = all_at_once(posts, utterances, "ask closer together for tonight's question")
+    assert all(s.status == 200 for s in tonight)
+    assigned = [s for s in tonight if s.card is not None]
+    assert assigned, [s.keys for s in tonight]
+    assert len({question_of(s) for s in assigned}) == 1
+    before = progress(store)
+
+    moved = all_at_once(posts, utterances, "ask closer together for the next question")
+    assert all(s.status == 200 for s in moved)
+    advanced = [s for s in moved if s.card is not None]
+    apologised = [s for s in moved if "error.store" in s.keys]
+    assert len(advanced) + len(apologised) == len(posts)
+    assert len(advanced) >= 1
+    after = progress(store)
+    assert after.get("given", 0) - before.get("given", 0) == len(advanced)
+    assert after.get("pos", 0) - before.get("pos", 0) == len(advanced)
+
+
+@pytest.mark.parametrize("devices", [2, 8])
+def test_devices_racing_through_the_flask_app(
+    app: Flask, utterances: Utterances, store: SQLiteHouseholdStore, devices: int
+) -> None:
+    check_household([poster(app) for _ in range(devices)], utterances, store)
+
+
+@pytest.mark.parametrize("devices", [2, 8])
+def test_devices_racing_through_gunicorn(
+    tmp_path: Path, utterances: Utterances, devices: int
+) -> None:
+    database = tmp_path / "households.db"
+    with gunicorn_app(database, workers=2) as base:
+        store = SQLiteHouseholdStore(database)
+        try:
+            check_household([http_poster(base) for _ in range(devices)], utterances, store)
+        finally:
+            store.close()
