@@ -16,7 +16,8 @@ from skill.settings import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "interaction_models"
 INVOCATION_NAME = "closer together"
-LOCALES: tuple[str, ...] = ("en-US",)
+LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+"""Every locale the skill ships in. English locales share one model and one content catalog."""
 FIRST = "core.json"
 
 

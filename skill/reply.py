@@ -84,4 +84,6 @@ class Reply:
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(s.key for s in self.speech)
+        """Content keys in the order they are heard: speech, then any timed audio's cues."""
+        cues = self.audio.cue_keys if self.audio is not None else ()
+        return (*(s.key for s in self.speech), *cues)

@@ -13,10 +13,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Cue:
-    """A spoken cue, by catalog key."""
+    """A spoken cue, by catalog key. A quiet cue is spoken softly (halfway, ten seconds)."""
 
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,12 @@ Segment = Cue | Sound | Silence
 class Timeline:
     segments: tuple[Segment, ...]
     ambience: str | None = None
-    """A named quiet background sound mixed under the whole timeline, or None."""
+    """A named quiet background sound mixed under the long silences, or None."""
 
     @property
     def silence_ms(self) -> int:
         return sum(s.ms for s in self.segments if isinstance(s, Silence))
+
+    @property
+    def cue_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.segments if isinstance(s, Cue))

@@ -1,9 +1,475 @@
-"""Use cases for the check_in feature."""
+"""The hands-free timed check-in: start it, move it along by voice, keep time, record it.
+
+Every turn reads the check-in's ``Progress`` from the session (or, in a new
+session, from the household's mirror when it is recent enough), applies one
+``Event`` through the domain's transition table, and answers with the next
+stretch of timed audio (an APL-for-audio timeline) or a question. The progress
+goes back into the session and into the household, so "continue our check-in"
+works from another session within half an hour.
+"""
 
 from __future__ import annotations
 
-from skill.speech.catalog import LocaleCatalog
+from dataclasses import dataclass, replace
+
+from skill.domain.check_in import (
+    ACTIVE,
+    MINUTE,
+    TIMED,
+    CheckInRecord,
+    CheckInSettings,
+    Event,
+    Move,
+    Phase,
+    Progress,
+    Spot,
+    apply,
+    locate,
+    minutes_between,
+    perform,
+    prompt,
+    turn_minutes_allowed,
+)
+from skill.domain.check_in import start as fresh
+from skill.domain.timeline import Cue, Segment, Timeline
+from skill.reply import Reply, Say
+from skill.services import session
+from skill.speech.apla import cue_texts, estimate_ms
+from skill.speech.catalog import ContentError, LocaleCatalog
+from skill.turn import Turn
+
+SESSION_KEY = "check_in"
+FEATURE = "check_in"
+AMBIENCE = "stream"
+NAME_LENGTH = 30
+
+SPEECH_KEYS: tuple[str, ...] = (
+    "check_in.intro",
+    "check_in.intro_short",
+    "check_in.goodbye",
+    "check_in.swap",
+    "check_in.skipped",
+    "check_in.more_time",
+    "check_in.invalid",
+    "check_in.invalid_timed",
+    "check_in.fallback",
+    "check_in.fallback_timed",
+    "check_in.stopped",
+    "check_in.none",
+    "check_in.none_reprompt",
+    "check_in.nothing_to_resume",
+    "check_in.welcome_back",
+    "check_in.morning.intro",
+    "check_in.morning.intro_short",
+    "check_in.morning.goodbye",
+    "check_in.cue.share",
+    "check_in.cue.reflect",
+    "check_in.cue.clarify",
+    "check_in.cue.reflect_again",
+    "check_in.cue.morning",
+    "check_in.cue.morning_next",
+    "check_in.cue.appreciate",
+    "check_in.cue.appreciate_next",
+    "check_in.cue.breathe",
+    "check_in.cue.breathe_mid",
+    "check_in.cue.halfway",
+    "check_in.cue.ten_seconds",
+    "check_in.cue.resume",
+    "check_in.cue.resume_appreciate",
+    "check_in.cue.resume_breathe",
+    "check_in.ask.confirm",
+    "check_in.ask.after_breath",
+    "check_in.ask.paused",
+    "check_in.ask.go_on",
+    "check_in.ask.next_speaker",
+    "check_in.ask.next_reflect",
+    "check_in.ask.next",
+    "check_in.reprompt.setup",
+    "check_in.reprompt.confirm",
+    "check_in.reprompt.after_breath",
+    "check_in.reprompt.paused",
+    "check_in.reprompt.hold",
+    "check_in.help.setup",
+    "check_in.help.timed",
+    "check_in.help.confirm",
+    "check_in.help.hold",
+    "check_in.continue.back",
+    "check_in.continue.nothing",
+    "check_in.continue.stale",
+    "check_in.settings.turn_length",
+    "check_in.settings.turn_range",
+    "check_in.settings.turn_range_reprompt",
+    "check_in.settings.skip_intro",
+    "check_in.settings.sounds_on",
+    "check_in.settings.sounds_off",
+    "check_in.settings.reprompt",
+    "check_in.names.saved",
+    "check_in.names.missing",
+    "check_in.names.missing_reprompt",
+    "check_in.label.first",
+    "check_in.label.second",
+    "check_in.time.seconds",
+    "check_in.time.one_minute",
+    "check_in.time.minutes",
+    "check_in.time.one_minute_seconds",
+    "check_in.time.minutes_seconds",
+)
+SAMPLE_PARAMS = {
+    "speaker": "Sam",
+    "listener": "Alex",
+    "first": "Sam",
+    "second": "Alex",
+    "person": "Sam",
+    "time": "2 minutes",
+    "seconds": 30,
+    "minutes": 2,
+}
 
 
 def check_content(catalog: LocaleCatalog) -> None:
-    """Raise ContentError if this feature's content is missing or malformed."""
+    """Every check-in line exists and fills in from the parameters the feature passes."""
+    for key in SPEECH_KEYS:
+        if not catalog.has(key):
+            raise ContentError(f"{catalog.locale}: check-in line {key!r} is missing")
+        try:
+            cue_texts(Cue(key, SAMPLE_PARAMS), catalog)
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ContentError(f"{catalog.locale}: check-in line {key!r}: {exc}") from None
+
+
+# -- words and time for the domain --------------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnVoice:
+    """Names, durations in words and playing-time estimates, for one turn's locale."""
+
+    catalog: LocaleCatalog
+    names: tuple[str, ...]
+
+    def person(self, order: int, who: int) -> str:
+        if len(self.names) == 2:
+            return self.names[who]
+        return self.catalog.plain("check_in.label.first" if order == 0 else "check_in.label.second")
+
+    def span(self, ms: int) -> str:
+        seconds = max(5, 5 * round(ms / 5000))
+        minutes, rest = divmod(seconds, 60)
+        if minutes == 0:
+            return self.catalog.plain("check_in.time.seconds", {"seconds": rest})
+        if rest == 0 and minutes == 1:
+            return self.catalog.plain("check_in.time.one_minute")
+        if rest == 0:
+            return self.catalog.plain("check_in.time.minutes", {"minutes": minutes})
+        if minutes == 1:
+            return self.catalog.plain("check_in.time.one_minute_seconds", {"seconds": rest})
+        return self.catalog.plain(
+            "check_in.time.minutes_seconds", {"minutes": minutes, "seconds": rest}
+        )
+
+    def length_ms(self, segment: Segment) -> int:
+        return estimate_ms(segment, self.catalog)
+
+
+def _voice(turn: Turn) -> TurnVoice:
+    return TurnVoice(turn.catalog, turn.household.names)
+
+
+# -- starting ------------------------------------------------------------------
+
+
+def start(turn: Turn) -> Reply:
+    """Begin an evening check-in: the set-up, then wait for "ready"."""
+    return _begin(turn, morning=False)
+
+
+def start_morning(turn: Turn) -> Reply:
+    """Begin the morning two-minute micro check-in (a minute each, no reflecting back)."""
+    return _begin(turn, morning=True)
+
+
+def _begin(turn: Turn, morning: bool, lead: tuple[Say, ...] = ()) -> Reply:
+    record = turn.household.check_in
+    progress = fresh(morning, record.next_starter, turn.request.instant)
+    asked = prompt(progress, _voice(turn), brief=record.settings.skip_intro)
+    reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
+    reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
+    return _save(turn, progress, reply)
+
+
+# -- the check-in in this session -----------------------------------------------
+
+
+def in_progress(turn: Turn) -> bool:
+    """Whether this session is inside a check-in (flow-gated handlers answer then)."""
+    progress = _session_progress(turn)
+    return progress is not None and progress.active
+
+
+def owns_answer(turn: Turn) -> bool:
+    """A yes or no in this session belongs to the check-in (no other question is pending)."""
+    return in_progress(turn) and turn.pending is None
+
+
+def ready(turn: Turn) -> Reply:
+    return _event(turn, Event.READY)
+
+
+def answer(turn: Turn, yes: bool) -> Reply:
+    progress = _session_progress(turn)
+    lead: tuple[Say, ...] = ()
+    if yes and progress is not None and _here(turn, progress) is Phase.CONFIRM_1:
+        lead = (Say("check_in.swap"),)
+    return _event(turn, Event.YES if yes else Event.NO, lead)
+
+
+def skip(turn: Turn) -> Reply:
+    return _event(turn, Event.SKIP, (Say("check_in.skipped"),))
+
+
+def pause(turn: Turn) -> Reply:
+    return _event(turn, Event.PAUSE)
+
+
+def more_time(turn: Turn) -> Reply:
+    return _event(turn, Event.MORE_TIME, (Say("check_in.more_time"),))
+
+
+def time_out(turn: Turn) -> Reply:
+    return _event(turn, Event.TIME_OUT)
+
+
+def stop(turn: Turn) -> Reply:
+    return _event(turn, Event.STOP)
+
+
+def repeat(turn: Turn) -> Reply:
+    return _event(turn, Event.REPEAT, brief=False)
+
+
+def help(turn: Turn) -> Reply:
+    progress = _session_progress(turn)
+    if progress is None:
+        return _nothing_running()
+    return _event(turn, Event.HELP, (Say(_help_key(_here(turn, progress))),))
+
+
+def fallback(turn: Turn) -> Reply:
+    progress = _session_progress(turn)
+    if progress is None or not progress.active:
+        return _nothing_running()
+    return _stay(turn, progress, "check_in.fallback_timed", "check_in.fallback")
+
+
+def resume(turn: Turn) -> Reply:
+    """Resume a pause here, or pick up a recent check-in from another session."""
+    if in_progress(turn):
+        return _event(turn, Event.RESUME)
+    mirror = turn.household.check_in.active
+    if mirror is None or not mirror.resumable(turn.request.instant):
+        return Reply.ask("check_in.nothing_to_resume", "check_in.none_reprompt")
+    return _pick_up(turn, mirror)
+
+
+def continue_check_in(turn: Turn) -> Reply:
+    """ "Continue our check-in": the right step within half an hour, else a fresh start."""
+    if in_progress(turn):
+        return _event(turn, Event.RESUME)
+    mirror = turn.household.check_in.active
+    if mirror is None or mirror.phase not in ACTIVE | {Phase.ENDED}:
+        return _begin(turn, morning=False, lead=(Say("check_in.continue.nothing"),))
+    if not mirror.resumable(turn.request.instant):
+        return _begin(turn, morning=mirror.morning, lead=(Say("check_in.continue.stale"),))
+    return _pick_up(turn, mirror)
+
+
+def session_ended(turn: Turn) -> Reply:
+    """The session closed mid check-in: remember where, so it can be continued."""
+    session.log_reported_error(turn, "session ended with an error")
+    progress = _session_progress(turn)
+    if progress is not None and progress.active:
+        move = apply(progress, Event.STOP, turn.request.instant, _settings(turn))
+        if move.valid:
+            _mirror(turn, move.progress)
+    return Reply.nothing()
+
+
+@session.welcome_note
+def welcome_note(turn: Turn) -> Reply | None:
+    """Mention a check-in that can still be continued."""
+    mirror = turn.household.check_in.active
+    if mirror is not None and mirror.resumable(turn.request.instant):
+        return Reply.tell("check_in.welcome_back")
+    return None
+
+
+# -- settings and names -----------------------------------------------------------
+
+
+def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
+    """Remember the couple's first names for the cues ("Sam, you start")."""
+    names = tuple(name for name in (_clean_name(first), _clean_name(second)) if name)
+    if len(names) != 2:
+        return Reply.ask("check_in.names.missing", "check_in.names.missing_reprompt")
+    turn.update(replace(turn.household, names=names))
+    return _after_setting(
+        turn, Say("check_in.names.saved", {"first": names[0], "second": names[1]})
+    )
+
+
+def set_turn_length(turn: Turn, minutes: str | None) -> Reply:
+    """ "Make the turns three minutes": one to five minutes a turn."""
+    count = _whole_number(minutes)
+    if count is None or not turn_minutes_allowed(count):
+        return Reply.ask("check_in.settings.turn_range", "check_in.settings.turn_range_reprompt")
+    record = turn.household.check_in
+    _keep(turn, replace(record, settings=replace(record.settings, turn_s=count * 60)))
+    span = _voice(turn).span(count * MINUTE)
+    return _after_setting(turn, Say("check_in.settings.turn_length", {"time": span}))
+
+
+def skip_instructions(turn: Turn) -> Reply:
+    """ "We know how it works": no explanation at the start of a check-in from now on."""
+    record = turn.household.check_in
+    _keep(turn, replace(record, settings=replace(record.settings, skip_intro=True)))
+    return _after_setting(turn, Say("check_in.settings.skip_intro"))
+
+
+def soft_sounds(turn: Turn, on: bool) -> Reply:
+    """Turn the quiet background sound under the silences on or off."""
+    record = turn.household.check_in
+    _keep(turn, replace(record, settings=replace(record.settings, soft_sounds=on)))
+    return _after_setting(
+        turn, Say("check_in.settings.sounds_on" if on else "check_in.settings.sounds_off")
+    )
+
+
+def _after_setting(turn: Turn, line: Say) -> Reply:
+    progress = _session_progress(turn)
+    if progress is not None and progress.active:
+        move = apply(progress, Event.REPEAT, turn.request.instant, _settings(turn))
+        return _respond(turn, move, (line,), brief=True)
+    return Reply.ask(line.key, "check_in.settings.reprompt", **line.params)
+
+
+# -- the engine ---------------------------------------------------------------------
+
+
+def _event(turn: Turn, event: Event, lead: tuple[Say, ...] = (), brief: bool = True) -> Reply:
+    progress = _session_progress(turn)
+    if progress is None or not progress.active:
+        return _nothing_running()
+    move = apply(progress, event, turn.request.instant, _settings(turn))
+    return _respond(turn, move, lead, brief)
+
+
+def _pick_up(turn: Turn, mirror: Progress) -> Reply:
+    move = apply(mirror, Event.CONTINUE, turn.request.instant, _settings(turn))
+    return _respond(turn, move, (Say("check_in.continue.back"),))
+
+
+def _respond(turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = True) -> Reply:
+    if not move.valid:
+        return _stay(turn, move.progress, "check_in.invalid_timed", "check_in.invalid")
+    if move.goal is Phase.ENDED:
+        _mirror(turn, move.progress)
+        return Reply.tell("check_in.stopped").with_session(
+            **{SESSION_KEY: None, session.CONTEXT: None}
+        )
+    if move.goal in (Phase.SETUP, Phase.MORNING_SETUP) and move.goal is not move.here:
+        return _begin(turn, morning=move.goal is Phase.MORNING_SETUP, lead=lead)
+    return _play(turn, move.progress, move.play, lead, brief)
+
+
+def _stay(turn: Turn, progress: Progress, timed_key: str, waiting_key: str) -> Reply:
+    """Stay with the current step: carry on with its time left, or ask its question again."""
+    spot = locate(progress, turn.request.instant)
+    key = timed_key if spot is not None else waiting_key
+    return _play(turn, progress, spot, (Say(key),), brief=True)
+
+
+def _play(
+    turn: Turn, progress: Progress, play: Spot | None, lead: tuple[Say, ...], brief: bool
+) -> Reply:
+    """Answer with the timed audio from ``play`` on (if any), or the waiting step's question."""
+    voice = _voice(turn)
+    record = turn.household.check_in
+    lead_ms = sum(voice.length_ms(Cue(line.key, line.params)) for line in lead)
+    show = perform(progress, play, voice, turn.request.instant, record.settings, lead_ms=lead_ms)
+    after = show.progress
+    if progress.began is None and after.began is not None:
+        record = replace(record, next_starter=1 - after.starter)
+    timeline = Timeline(show.segments, AMBIENCE if record.settings.soft_sounds else None)
+    if show.finished:
+        minutes = minutes_between(after.began, after.until)
+        _keep(turn, record.completed(turn.clock.today, minutes, after.morning))
+        speech = lead if show.segments else (*lead, _say(show.prompt.ask))
+        reply = Reply(speech=speech, audio=timeline if show.segments else None, end_session=True)
+        return reply.with_session(**{SESSION_KEY: None, session.CONTEXT: None})
+    asked = show.prompt if show.segments else prompt(after, voice, brief=brief)
+    reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
+    if show.segments:
+        reply = Reply(speech=lead, reprompt=reprompt, audio=timeline, end_session=False)
+    else:
+        reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
+    return _save(turn, after, reply, record)
+
+
+def _save(
+    turn: Turn, progress: Progress, reply: Reply, record: CheckInRecord | None = None
+) -> Reply:
+    _keep(turn, replace(record or turn.household.check_in, active=progress))
+    return reply.with_session(**{SESSION_KEY: progress.to_data(), session.CONTEXT: FEATURE})
+
+
+def _mirror(turn: Turn, progress: Progress) -> None:
+    _keep(turn, replace(turn.household.check_in, active=progress))
+
+
+def _keep(turn: Turn, record: CheckInRecord) -> None:
+    turn.update(replace(turn.household, check_in=record))
+
+
+def _nothing_running() -> Reply:
+    return Reply.ask("check_in.none", "check_in.none_reprompt")
+
+
+def _session_progress(turn: Turn) -> Progress | None:
+    return Progress.from_data(turn.session.get(SESSION_KEY))
+
+
+def _settings(turn: Turn) -> CheckInSettings:
+    return turn.household.check_in.settings
+
+
+def _here(turn: Turn, progress: Progress) -> Phase:
+    spot = locate(progress, turn.request.instant)
+    return spot.phase if spot else progress.phase
+
+
+def _help_key(phase: Phase) -> str:
+    if phase in TIMED:
+        return "check_in.help.timed"
+    if phase in (Phase.CONFIRM_1, Phase.CONFIRM_2):
+        return "check_in.help.confirm"
+    if phase in (Phase.SETUP, Phase.MORNING_SETUP):
+        return "check_in.help.setup"
+    return "check_in.help.hold"
+
+
+def _say(cue: Cue) -> Say:
+    return Say(cue.key, cue.params)
+
+
+def _clean_name(name: str | None) -> str:
+    words = (name or "").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words)[:NAME_LENGTH]
+
+
+def _whole_number(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
