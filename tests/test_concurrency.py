@@ -35,24 +35,30 @@ def http_poster(base: str) -> Post:
     return post
 
 
-def all_at_once(posts: list[Post], utterances: Utterances, text: str) -> list[Said]:
-    """Every device says `text` at the same moment (a barrier), one thread each."""
-    barrier = threading.Barrier(len(posts), timeout=10)
-    results: list[Said | None] = [None] * len(posts)
-
-    def device(index: int) -> None:
-        alexa = Conversation(
-            posts[index],
+def devices(posts: list[Post], utterances: Utterances) -> list[Conversation]:
+    return [
+        Conversation(
+            post,
             utterances,
             user_id=HOUSEHOLD,
             device_id=f"amzn1.ask.device.{index}",
             now=EVENING,
             api_endpoint="http://127.0.0.1:9",
         )
-        barrier.wait()
-        results[index] = alexa.say(text)
+        for index, post in enumerate(posts)
+    ]
 
-    threads = [threading.Thread(target=device, args=(i,)) for i in range(len(posts))]
+
+def all_at_once(speakers: list[Conversation], text: str) -> list[Said]:
+    """Every device says `text` at the same moment (a barrier), one thread each."""
+    barrier = threading.Barrier(len(speakers), timeout=10)
+    results: list[Said | None] = [None] * len(speakers)
+
+    def device(index: int) -> None:
+        barrier.wait()
+        results[index] = speakers[index].say(text)
+
+    threads = [threading.Thread(target=device, args=(i,)) for i in range(len(speakers))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -61,10 +67,10 @@ def all_at_once(posts: list[Post], utterances: Utterances, text: str) -> list[Sa
     return [r for r in results if r is not None]
 
 
-def progress(store: SQLiteHouseholdStore) -> dict[str, Any]:
-    stored = store.load(HOUSEHOLD)
-    assert stored is not None
-    return dict(stored.data.get("questions", {}))
+def stored(store: SQLiteHouseholdStore, part: str) -> dict[str, Any]:
+    household = store.load(HOUSEHOLD)
+    assert household is not None
+    return dict(household.data.get(part, {}))
 
 
 def question_of(said: Said) -> str:
@@ -73,22 +79,31 @@ def question_of(said: Said) -> str:
 
 
 def check_household(posts: list[Post], utterances: Utterances, store: SQLiteHouseholdStore) -> None:
-    tonight = all_at_once(posts, utterances, "ask closer together for tonight's question")
+    speakers = devices(posts, utterances)
+    tonight = all_at_once(speakers, "ask closer together for tonight's question")
     assert all(s.status == 200 for s in tonight)
     assigned = [s for s in tonight if s.card is not None]
     assert assigned, [s.keys for s in tonight]
     assert len({question_of(s) for s in assigned}) == 1
-    before = progress(store)
+    before = stored(store, "questions")
 
-    moved = all_at_once(posts, utterances, "ask closer together for the next question")
+    moved = all_at_once(speakers, "ask closer together for the next question")
     assert all(s.status == 200 for s in moved)
     advanced = [s for s in moved if s.card is not None]
     apologised = [s for s in moved if "error.store" in s.keys]
     assert len(advanced) + len(apologised) == len(posts)
     assert len(advanced) >= 1
-    after = progress(store)
+    after = stored(store, "questions")
     assert after.get("given", 0) - before.get("given", 0) == len(advanced)
     assert after.get("pos", 0) - before.get("pos", 0) == len(advanced)
+
+    started = all_at_once(speakers, "ask closer together to start a morning check-in")
+    ready = [s for s, begun in zip(speakers, started, strict=True) if not begun.ended]
+    finished = all_at_once(ready, "ready")
+    completed = [s for s in finished if "check_in.morning.goodbye" in s.keys]
+    assert completed
+    assert all(s.status == 200 for s in finished)
+    assert stored(store, "check_in").get("count", 0) == len(completed)
 
 
 @pytest.mark.parametrize("devices", [2, 8])
