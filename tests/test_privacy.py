@@ -96,3 +96,52 @@ def test_a_session_ended_error_is_logged_by_type_and_message(
         alexa.end("ERROR", {"type": "INVALID_RESPONSE", "message": "speech too long"})
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "INVALID_RESPONSE" in logged and "speech too long" in logged
+
+
+def test_logs_hold_no_speech_names_answers_or_ids(
+    alexa: Conversation, caplog: pytest.LogCaptureFixture
+) -> None:
+    spoken: list[str] = []
+    with caplog.at_level("DEBUG"):
+        for text in (
+            "open closer together",
+            "our names are Samantha and Alexander",
+            "what's tonight's question",
+            "ask closer together to start a check-in",
+            "ready",
+            "no",
+            "ask closer together to start our plan",
+            "ask closer together what's today's ritual",
+            "ask closer together when should we get outside help",
+        ):
+            turn = alexa.say(text)
+            spoken += [turn.speech, turn.reprompt, *turn.timeline]
+        alexa.end("ERROR", {"type": "INVALID_RESPONSE", "message": "x"})
+    logged = "\n".join(
+        [r.getMessage() for r in caplog.records]
+        + [str(r.__dict__.get(k, "")) for r in caplog.records for k in ("args", "extra")]
+    )
+    assert len([r for r in caplog.records if r.name == "closer.request"]) == 10
+    for secret in ("Samantha", "Alexander", HOUSEHOLD, alexa.device_id):
+        assert secret not in logged
+    for line in spoken:
+        fragments = [w for w in line.split(". ") if len(w) > 25]
+        assert not [f for f in fragments if f in logged]
+
+
+def test_households_expire_eighteen_months_after_their_last_change(
+    alexa: Conversation, store: HouseholdStore
+) -> None:
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    alexa.say("ask closer together for tonight's question")
+    path = store.path  # type: ignore[attr-defined]
+    (expires_at,) = sqlite3.connect(path).execute("SELECT expires_at FROM households").fetchone()
+    expected = alexa.now.astimezone(UTC) + timedelta(days=548)
+    assert abs(datetime.fromtimestamp(expires_at, UTC) - expected) < timedelta(minutes=1)
+    from skill.store.sqlite import SQLiteHouseholdStore
+
+    later = alexa.now + timedelta(days=549)
+    with SQLiteHouseholdStore(path, clock=later.timestamp) as then:
+        assert then.load(HOUSEHOLD) is None
