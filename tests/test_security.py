@@ -1,4 +1,4 @@
-"""Limits and hygiene: no debug outside --dev, no secrets in the repository, no undeclared interfaces."""
+"""Limits and hygiene: no debug outside --dev, no committed secrets, no undeclared interfaces."""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from skill.domain.stored import is_int, read_count, read_date, read_instant, read_list
 from skill.domain.timeline import Cue, Segment, Silence, Sound
 
 SECOND = 1000
@@ -261,7 +262,7 @@ class CheckInSettings:
             value, fallback = data.get(name), getattr(default, name)
             if isinstance(fallback, bool):
                 values[name] = value if isinstance(value, bool) else fallback
-            elif _is_int(value) and 10 <= value <= 600:
+            elif is_int(value) and 10 <= value <= 600:
                 values[name] = value
             else:
                 values[name] = fallback
@@ -362,16 +363,18 @@ class Progress:
         if not isinstance(data, Mapping):
             return None
         phase = _phase(data.get("phase"))
-        since, until = _instant(data.get("since")), _instant(data.get("until"))
+        since, until = read_instant(data.get("since")), read_instant(data.get("until"))
         if phase is None or since is None or until is None:
             return None
         slots = tuple(
-            slot for slot in (_slot(raw) for raw in _list(data.get("slots"))) if slot is not None
+            slot
+            for slot in (_slot(raw) for raw in read_list(data.get("slots")))
+            if slot is not None
         )
-        held_raw = _list(data.get("held"))
+        held_raw = read_list(data.get("held"))
         held_phase = _phase(held_raw[0]) if len(held_raw) == 4 else None
         held = None
-        if held_phase is not None and all(_is_int(v) for v in held_raw[1:]):
+        if held_phase is not None and all(is_int(v) for v in held_raw[1:]):
             held = Spot(held_phase, held_raw[1], held_raw[2], held_raw[3])
         starter = data.get("starter")
         return cls(
@@ -380,7 +383,7 @@ class Progress:
             until=until,
             morning=data.get("morning") is True,
             starter=starter if starter in (0, 1) else 0,
-            began=_instant(data.get("began")),
+            began=read_instant(data.get("began")),
             slots=slots,
             held=held,
         )
@@ -448,19 +451,19 @@ class CheckInRecord:
     def from_data(cls, data: Mapping[str, Any]) -> CheckInRecord:
         settings = data.get("settings")
         recent: list[Completed] = []
-        for item in _list(data.get("recent")):
-            if isinstance(item, list) and len(item) == 3 and _is_int(item[1]):
-                day = _date(item[0])
+        for item in read_list(data.get("recent")):
+            if isinstance(item, list) and len(item) == 3 and is_int(item[1]):
+                day = read_date(item[0])
                 if day is not None:
                     recent.append(Completed(day, item[1], bool(item[2])))
         starter = data.get("next_starter")
         return cls(
             settings=CheckInSettings.from_data(settings if isinstance(settings, Mapping) else {}),
             next_starter=starter if starter in (0, 1) else 0,
-            count=_count(data.get("count")),
-            morning_count=_count(data.get("morning_count")),
-            total_minutes=_count(data.get("total_minutes")),
-            last_date=_date(data.get("last_date")),
+            count=read_count(data.get("count")),
+            morning_count=read_count(data.get("morning_count")),
+            total_minutes=read_count(data.get("total_minutes")),
+            last_date=read_date(data.get("last_date")),
             recent=tuple(recent[-RECENT:]),
             active=Progress.from_data(data.get("active")),
         )
@@ -878,25 +881,6 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
-def _date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _phase(value: Any) -> Phase | None:
     try:
         return Phase(value)
@@ -908,18 +892,6 @@ def _slot(raw: Any) -> Slot | None:
     if not isinstance(raw, list) or len(raw) != 6:
         return None
     phase = _phase(raw[0])
-    if phase not in TIMED or not all(_is_int(v) for v in raw[1:]):
+    if phase not in TIMED or not all(is_int(v) for v in raw[1:]):
         return None
     return Slot(phase, raw[1], raw[2], raw[3], raw[4], raw[5])
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _count(value: Any) -> int:
-    return value if _is_int(value) and value >= 0 else 0

@@ -10,6 +10,7 @@ from typing import Any
 from skill.domain.check_in import CheckInRecord
 from skill.domain.plan import PlanState
 from skill.domain.questions import QuestionProgress
+from skill.domain.stored import read_count, read_date, read_map
 
 MAX_NAMES = 2
 
@@ -57,30 +58,13 @@ class Household:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Household:
         return cls(
-            visits=_int(data.get("visits")),
-            first_seen=_date(data.get("first_seen")),
-            last_seen=_date(data.get("last_seen")),
+            visits=read_count(data.get("visits")),
+            first_seen=read_date(data.get("first_seen")),
+            last_seen=read_date(data.get("last_seen")),
             timezone=data.get("tz") if isinstance(data.get("tz"), str) else None,
-            timezone_checked=_date(data.get("tz_checked")),
+            timezone_checked=read_date(data.get("tz_checked")),
             names=tuple(n for n in data.get("names", ()) if isinstance(n, str))[:MAX_NAMES],
-            questions=QuestionProgress.from_data(_map(data.get("questions"))),
-            check_in=CheckInRecord.from_data(_map(data.get("check_in"))),
-            plan=PlanState.from_data(_map(data.get("plan"))),
+            questions=QuestionProgress.from_data(read_map(data.get("questions"))),
+            check_in=CheckInRecord.from_data(read_map(data.get("check_in"))),
+            plan=PlanState.from_data(read_map(data.get("plan"))),
         )
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}

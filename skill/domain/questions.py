@@ -17,6 +17,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from skill.domain.stored import read_count, read_date
+
 SETS = 3
 SET_SIZE = 12
 TOTAL = SETS * SET_SIZE
@@ -113,12 +115,12 @@ class QuestionProgress:
         ids = [q for q in recent if _is_id(q)] if isinstance(recent, list) else []
         current = data.get("q")
         return cls(
-            position=min(_count(data.get("pos")), TOTAL),
-            night=_date(data.get("night")),
+            position=min(read_count(data.get("pos")), TOTAL),
+            night=read_date(data.get("night")),
             current=current if _is_id(current) else None,
-            given=_count(data.get("given")),
-            answered=_count(data.get("answered")),
-            skipped=_count(data.get("skipped")),
+            given=read_count(data.get("given")),
+            answered=read_count(data.get("answered")),
+            skipped=read_count(data.get("skipped")),
             recent=tuple(ids[-RECENT_LIMIT:]),
         )
 
@@ -262,18 +264,3 @@ def _assign(
 
 def _is_id(value: Any) -> bool:
     return isinstance(value, str) and QUESTION_ID.match(value) is not None
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return 0
-    return max(value, 0)
-
-
-def _date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
