@@ -11,7 +11,7 @@ from skill.domain import plan as domain
 from skill.domain.plan import PLAN_DAYS, PLAN_WEEKS, Pace, PlanState, PlanWeek, Position, Stage
 from skill.reply import Reply
 from skill.services import confirm, session
-from skill.speech.catalog import ContentError, LocaleCatalog, check_ssml_safe
+from skill.speech.catalog import ContentError, LocaleCatalog, check_ssml_safe, table_text
 from skill.turn import Turn
 
 CONTEXT = "plan"
@@ -55,9 +55,9 @@ def maintenance(catalog: LocaleCatalog) -> Maintenance:
     if not isinstance(raw, Mapping):
         raise ContentError(f"{where} must be a table")
     return Maintenance(
-        title=_text(where, raw, "title"),
-        summary=_text(where, raw, "summary"),
-        tip=_text(where, raw, "tip"),
+        title=table_text(where, raw, "title"),
+        summary=table_text(where, raw, "summary"),
+        tip=table_text(where, raw, "tip"),
     )
 
 
@@ -75,20 +75,12 @@ def _week(locale: str, index: int, item: Any) -> PlanWeek:
         raise ContentError(f"{where}: number is {number!r}, expected {index}")
     return PlanWeek(
         number=index,
-        id=_text(where, item, "id"),
-        title=_text(where, item, "title"),
-        summary=_text(where, item, "summary"),
+        id=table_text(where, item, "id"),
+        title=table_text(where, item, "title"),
+        summary=table_text(where, item, "summary"),
         practices=tuple(p.strip() for p in practices),
-        tip=_text(where, item, "tip"),
+        tip=table_text(where, item, "tip"),
     )
-
-
-def _text(where: str, table: Mapping[str, Any], name: str) -> str:
-    value = table.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {name} is missing or empty")
-    check_ssml_safe(value, f"{where}: {name}")
-    return value.strip()
 
 
 def word_count(text: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from skill.domain import plan as plan_domain
 from skill.domain import rituals as domain
@@ -12,7 +11,7 @@ from skill.domain.rituals import DAILY, WEEKLY, PartOfDay, Ritual, Topic, Weekda
 from skill.reply import Reply
 from skill.services import confirm
 from skill.services import plan as plan_service
-from skill.speech.catalog import ContentError, LocaleCatalog, check_ssml_safe
+from skill.speech.catalog import ContentError, LocaleCatalog, table_text
 from skill.turn import Turn
 
 CONTEXT = "rituals"
@@ -53,8 +52,8 @@ def ritual_texts(catalog: LocaleCatalog) -> dict[Ritual, RitualText]:
             ids.append(ritual.value)
             found[ritual] = RitualText(
                 ritual,
-                _text(f"{where} {ident}", item, "name"),
-                _text(f"{where} {ident}", item, "how"),
+                table_text(f"{where} {ident}", item, "name"),
+                table_text(f"{where} {ident}", item, "how"),
             )
         if sorted(ids) != sorted(r.value for r in expected):
             raise ContentError(f"{where}: needs exactly {[r.value for r in expected]}, found {ids}")
@@ -66,15 +65,7 @@ def weekday_names(catalog: LocaleCatalog) -> dict[Weekday, str]:
     where = f"{catalog.locale}: [weekdays]"
     if not isinstance(raw, Mapping):
         raise ContentError(f"{where} must be a table")
-    return {day: _text(where, raw, day.value) for day in Weekday}
-
-
-def _text(where: str, table: Mapping[str, Any], name: str) -> str:
-    value = table.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {name} is missing or empty")
-    check_ssml_safe(value, f"{where}: {name}")
-    return value.strip()
+    return {day: table_text(where, raw, day.value) for day in Weekday}
 
 
 def guide_key(topic: Topic) -> str:

@@ -168,6 +168,15 @@ def _check_line(where: str, key: str, value: Any) -> Variants:
     return tuple(variants)
 
 
+def table_text(where: str, table: Mapping[str, Any], name: str) -> str:
+    """A required, speakable text field of a content data table."""
+    value = table.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{where}: {name} is missing or empty")
+    check_ssml_safe(value, f"{where}: {name}")
+    return value.strip()
+
+
 def check_ssml_safe(text: str, where: str) -> None:
     """Only short pauses are allowed as markup; no raw &, < or >."""
     stripped = ALLOWED_TAG.sub("", text)
