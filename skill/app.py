@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
@@ -145,6 +146,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    if not app.testing:
+        # Start-up objects live as long as the worker: keep them out of garbage collection.
+        gc.collect()
+        gc.freeze()
     return app
 
 

@@ -23,6 +23,9 @@ from skill.store import HouseholdStore, StoredHousehold
 
 log = logging.getLogger(__name__)
 
+ZONE_SEEN = "zone"
+"""Session attribute: the zone looked up today, so a session asks the Settings API once."""
+
 RETENTION = timedelta(days=548)
 """Households untouched for about 18 months expire (DynamoDB TTL; SQLite filters on read)."""
 
@@ -113,14 +116,20 @@ class Turn:
         household_id = self.request.household_id
         if self._household is None or not household_id:
             return False
-        if self._zone_seen is not None:
-            zone_name, checked_on = self._zone_seen
-            self._household = replace(
-                self._household, timezone=zone_name, timezone_checked=checked_on
-            )
-        data = self._household.to_data()
         before = self._stored.data if self._stored else None
-        if data == before or (before is None and self._household == Household()):
+        data = self._household.to_data()
+        changed = data != before and not (before is None and self._household == Household())
+        if self._zone_seen is not None:
+            # The day's zone check rides along with a write, or writes alone only when the
+            # zone itself moved: a read-only turn stays read-only.
+            zone_name, checked_on = self._zone_seen
+            moved = before is not None and zone_name != self._household.timezone
+            if changed or moved:
+                self._household = replace(
+                    self._household, timezone=zone_name, timezone_checked=checked_on
+                )
+                data, changed = self._household.to_data(), True
+        if not changed:
             return False
         expires = int((self.request.instant + RETENTION).timestamp())
         version = self.store.save(
@@ -147,12 +156,16 @@ class Turn:
         cached = zone_or_none(household.timezone)
         if household.timezone_checked == checked_on:
             return cached or fallback
+        seen = self.session.get(ZONE_SEEN)
+        if isinstance(seen, list) and len(seen) == 2 and seen[1] == checked_on.isoformat():
+            return zone_or_none(seen[0]) or cached or fallback
         looked_up = self.zone_lookup() if self.zone_lookup else None
         fresh = zone_or_none(looked_up)
         if fresh is None and looked_up:
             log.warning("settings api returned an unknown time zone")
         zone_name = looked_up if fresh else household.timezone
         self._zone_seen = (zone_name, checked_on)
+        self.session[ZONE_SEEN] = [zone_name, checked_on.isoformat()]
         return fresh or cached or fallback
 
     # -- slots and session -------------------------------------------------

@@ -86,3 +86,37 @@ def test_the_night_runs_until_four_in_the_morning() -> None:
     assert night_of(datetime(2026, 3, 11, 4, 0, tzinfo=london)).isoformat() == "2026-03-11"
     clock = LocalClock.at(INSTANT, ZoneInfo("Asia/Tokyo"))
     assert clock.today.isoformat() == "2026-03-11" and clock.hour == 10
+
+
+def test_a_read_only_turn_writes_nothing_even_on_a_new_day(
+    make_app: AppFactory, utterances: Utterances, store: HouseholdStore
+) -> None:
+    app = make_app(TIMEZONE_OVERRIDE=None)
+    with fake_alexa_api(**{DEVICE: "America/Sao_Paulo"}) as api:
+        alexa = conversation(app, utterances, api.endpoint)
+        alexa.launch()
+        alexa.say("stop")
+        before = store.load(HOUSEHOLD)
+        alexa.advance(days=1)
+        alexa.say("ask closer together what week are we on")
+        assert store.load(HOUSEHOLD) == before
+        alexa.launch()
+        alexa.say("what week are we on")
+        assert len(api.calls) == 3  # day 1; the one-shot; the new session, which then reuses it
+        after = store.load(HOUSEHOLD)
+        assert after is not None and after.version == before.version + 1  # type: ignore[union-attr]
+
+
+def test_a_moved_device_updates_the_zone(
+    make_app: AppFactory, utterances: Utterances, store: HouseholdStore
+) -> None:
+    app = make_app(TIMEZONE_OVERRIDE=None)
+    with fake_alexa_api(**{DEVICE: "America/Sao_Paulo"}) as api:
+        alexa = conversation(app, utterances, api.endpoint)
+        alexa.launch()
+        alexa.say("stop")
+        api.zones[DEVICE] = "Europe/Lisbon"
+        alexa.advance(days=1)
+        alexa.say("ask closer together what week are we on")
+    stored = store.load(HOUSEHOLD)
+    assert stored is not None and stored.data["tz"] == "Europe/Lisbon"
