@@ -225,3 +225,16 @@ def test_a_failing_handler_gets_a_kind_word_and_no_stack_trace(
     assert "secret internals" not in json.dumps(turn.body)
     assert "Traceback" not in json.dumps(turn.body)
     assert any("secret internals" in str(r.exc_info) for r in caplog.records)
+
+
+def test_content_tables_are_parsed_once_per_catalog(catalog: Any) -> None:
+    from dataclasses import replace
+
+    from skill.services import plan, questions
+
+    en = catalog.base
+    assert questions.catalog_questions(en) is questions.catalog_questions(en)
+    assert plan.weeks(en) is plan.weeks(en)
+    emptied = replace(en, tables={})
+    with pytest.raises(ContentError):
+        questions.catalog_questions(emptied)

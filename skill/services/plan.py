@@ -11,7 +11,13 @@ from skill.domain import plan as domain
 from skill.domain.plan import PLAN_DAYS, PLAN_WEEKS, Pace, PlanState, PlanWeek, Position, Stage
 from skill.reply import Reply
 from skill.services import confirm, session
-from skill.speech.catalog import ContentError, LocaleCatalog, check_ssml_safe, table_text
+from skill.speech.catalog import (
+    ContentError,
+    LocaleCatalog,
+    check_ssml_safe,
+    per_catalog,
+    table_text,
+)
 from skill.turn import Turn
 
 CONTEXT = "plan"
@@ -36,6 +42,7 @@ class Maintenance:
 # -- content -------------------------------------------------------------
 
 
+@per_catalog
 def weeks(catalog: LocaleCatalog) -> tuple[PlanWeek, ...]:
     """The plan's weeks, in order, read from the ``[[plan_weeks]]`` table."""
     raw = catalog.table("plan_weeks")
@@ -49,6 +56,7 @@ def week(catalog: LocaleCatalog, number: int) -> PlanWeek:
     return weeks(catalog)[min(max(number, 1), PLAN_WEEKS) - 1]
 
 
+@per_catalog
 def maintenance(catalog: LocaleCatalog) -> Maintenance:
     raw = catalog.table("plan_maintenance")
     where = f"{catalog.locale}: [plan_maintenance]"

@@ -17,7 +17,7 @@ from skill.domain.questions import Assignment, Question, Stage, Step
 from skill.reply import Reply
 from skill.services import confirm
 from skill.services.session import CONTEXT
-from skill.speech.catalog import ContentError, LocaleCatalog, check_ssml_safe
+from skill.speech.catalog import ContentError, LocaleCatalog, check_ssml_safe, per_catalog
 from skill.speech.render import remembered
 from skill.turn import Turn
 
@@ -64,6 +64,7 @@ STEP_KEYS: Mapping[Step, str] = {
 # -- content ------------------------------------------------------------------
 
 
+@per_catalog
 def catalog_questions(catalog: LocaleCatalog) -> tuple[Question, ...]:
     """The questions of a locale, in the order the household hears them."""
     rows = catalog.table("questions")

@@ -11,7 +11,7 @@ from skill.domain.rituals import DAILY, WEEKLY, PartOfDay, Ritual, Topic, Weekda
 from skill.reply import Reply
 from skill.services import confirm
 from skill.services import plan as plan_service
-from skill.speech.catalog import ContentError, LocaleCatalog, table_text
+from skill.speech.catalog import ContentError, LocaleCatalog, per_catalog, table_text
 from skill.turn import Turn
 
 CONTEXT = "rituals"
@@ -32,6 +32,7 @@ class RitualText:
 # -- content -------------------------------------------------------------
 
 
+@per_catalog
 def ritual_texts(catalog: LocaleCatalog) -> dict[Ritual, RitualText]:
     """Every ritual's name and how-to, from ``[[daily_rituals]]`` and ``[[weekly_rituals]]``."""
     found: dict[Ritual, RitualText] = {}
@@ -60,6 +61,7 @@ def ritual_texts(catalog: LocaleCatalog) -> dict[Ritual, RitualText]:
     return found
 
 
+@per_catalog
 def weekday_names(catalog: LocaleCatalog) -> dict[Weekday, str]:
     raw = catalog.table("weekdays")
     where = f"{catalog.locale}: [weekdays]"

@@ -9,15 +9,18 @@ Unknown locales fall back to en-US.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape
+
+T = TypeVar("T")
 
 BASE_LOCALE = "en-US"
 ALLOWED_TAG = re.compile(r'<break time="\d{1,4}ms"/>|<break strength="(?:weak|medium|strong)"/>')
@@ -37,6 +40,15 @@ class LocaleCatalog:
     locale: str
     lines: Mapping[str, Variants]
     tables: Mapping[str, Any] = field(default_factory=dict)
+    _parsed: dict[Callable[..., Any], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def parsed(self, parse: Callable[[LocaleCatalog], T]) -> T:
+        """``parse(self)``, worked out once: content does not change while the app runs."""
+        if parse not in self._parsed:
+            self._parsed[parse] = parse(self)
+        return self._parsed[parse]  # type: ignore[no-any-return]
 
     def has(self, key: str) -> bool:
         return key in self.lines
@@ -65,6 +77,16 @@ class LocaleCatalog:
             return self.tables[name]
         except KeyError:
             raise ContentError(f"{self.locale}: no [{name}] table in the content") from None
+
+
+def per_catalog(parse: Callable[[LocaleCatalog], T]) -> Callable[[LocaleCatalog], T]:
+    """Decorate a reader of content tables so each locale's catalog parses them once."""
+
+    @functools.wraps(parse)
+    def once(catalog: LocaleCatalog) -> T:
+        return catalog.parsed(parse)
+
+    return once
 
 
 class _Strict(dict[str, str]):
