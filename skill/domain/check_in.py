@@ -618,25 +618,26 @@ def roles(progress: Progress, phase: Phase, voice: Voice) -> dict[str, str]:
     return {"speaker": speaker, "listener": listener, "first": first, "second": second}
 
 
+OPENING_KEYS: Mapping[Kind, str] = MappingProxyType(
+    {
+        Kind.SHARE: "check_in.cue.share",
+        Kind.REFLECT: "check_in.cue.reflect",
+        Kind.CLARIFY: "check_in.cue.clarify",
+        Kind.REFLECT_AGAIN: "check_in.cue.reflect_again",
+        Kind.APPRECIATE: "check_in.cue.appreciate",
+        Kind.BREATHE: "check_in.cue.breathe",
+    }
+)
+"""The spoken cue that opens each kind of timed phase (mornings have their own two)."""
+
+
 def opening(phase: Phase, length_ms: int, names: Mapping[str, str], voice: Voice) -> Cue:
     """The cue that starts a timed phase from its beginning."""
     params = {**names, "time": voice.span(length_ms)}
-    kind = KIND[phase]
-    if kind is Kind.SHARE:
-        return Cue("check_in.cue.share", params)
-    if kind is Kind.REFLECT:
-        return Cue("check_in.cue.reflect", params)
-    if kind is Kind.CLARIFY:
-        return Cue("check_in.cue.clarify", params)
-    if kind is Kind.REFLECT_AGAIN:
-        return Cue("check_in.cue.reflect_again", params)
-    if kind is Kind.APPRECIATE:
-        return Cue("check_in.cue.appreciate", params)
-    if kind is Kind.BREATHE:
-        return Cue("check_in.cue.breathe", params)
-    if phase is Phase.MORNING_2:
-        return Cue("check_in.cue.morning_next", params)
-    return Cue("check_in.cue.morning", params)
+    key = OPENING_KEYS.get(KIND[phase])
+    if key is None:
+        key = "check_in.cue.morning_next" if phase is Phase.MORNING_2 else "check_in.cue.morning"
+    return Cue(key, params)
 
 
 def resumption(phase: Phase, remaining_ms: int, names: Mapping[str, str], voice: Voice) -> Cue:
