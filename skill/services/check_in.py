@@ -128,9 +128,10 @@ SAMPLE_PARAMS = {
 
 def check_content(catalog: LocaleCatalog) -> None:
     """Every check-in line exists and fills in from the parameters the feature passes."""
+    missing = catalog.missing(SPEECH_KEYS)
+    if missing:
+        raise ContentError(f"{catalog.locale}: check-in line {missing[0]!r} is missing")
     for key in SPEECH_KEYS:
-        if not catalog.has(key):
-            raise ContentError(f"{catalog.locale}: check-in line {key!r} is missing")
         try:
             cue_texts(Cue(key, SAMPLE_PARAMS), catalog)
         except (KeyError, ValueError, IndexError) as exc:

@@ -152,7 +152,7 @@ def check_content(catalog: LocaleCatalog) -> None:
         "questions.hint",
         "questions.card_title",
     )
-    problems += [f"missing speech key {key!r}" for key in needed if not catalog.has(key)]
+    problems += [f"missing speech key {key!r}" for key in catalog.missing(needed)]
     for key in SPEECH_KEYS:
         if catalog.has(key) and not all("{question}" in v for v in catalog.variants(key)):
             problems.append(f"speech key {key!r} must speak {{question}}")

@@ -14,7 +14,7 @@ import random
 import re
 import string
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +52,10 @@ class LocaleCatalog:
 
     def has(self, key: str) -> bool:
         return key in self.lines
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """The keys a feature needs that this catalog lacks, in the order given."""
+        return [key for key in keys if key not in self.lines]
 
     def variants(self, key: str) -> Variants:
         try:
