@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from skill.model_lint import lint_locales  # noqa: E402
-from skill.models import LOCALES, model_path, stale_models  # noqa: E402
+from skill.devtools.model_lint import lint_locales  # noqa: E402
+from skill.devtools.models import LOCALES, model_path, stale_models  # noqa: E402
 
 MANIFEST = ROOT / "infra" / "skill-package" / "skill.json"
 CERTIFICATES = ("Trusted", "Wildcard")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,14 +17,16 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa_api import ShortTimeoutApiClient
+from skill.content.catalog import Catalog, load_catalog
+from skill.content.checks import check_content
 from skill.domain.clock import system_now
+from skill.envelope import MalformedRequest, Request, read_request
+from skill.exchange import Exchange
 from skill.settings import Settings
-from skill.speech.catalog import Catalog, load_catalog
 from skill.speech.render import emergency_response
 from skill.store import HouseholdConflict, HouseholdStore, StoreError
-from skill.turn import MalformedRequest, Turn, read_request
 from skill.verify import MAX_BODY_BYTES, RequestVerifier, VerificationError
-from skill.wiring import build_skill, check_content
+from skill.wiring import build_skill
 
 log = logging.getLogger("closer")
 request_log = logging.getLogger("closer.request")
@@ -51,6 +54,7 @@ class Closer:
         fields: dict[str, Any] = {"outcome": "ok", "attempts": 0}
         parsed = read_request(envelope)
         fields.update(request_type=parsed.request_type, intent=parsed.intent)
+        _log_reported_error(parsed)
         catalog = self.catalog.for_locale(parsed.locale)
         try:
             model = self.serializer.deserialize(body.decode("utf-8"), ENVELOPE_TYPE)
@@ -58,7 +62,7 @@ class Closer:
             fields["outcome"] = "unreadable"
             return emergency_response(catalog, "error.generic", parsed.request_type), fields
         for attempt in (1, 2):
-            turn = Turn(
+            exchange = Exchange(
                 request=parsed,
                 store=self.store,
                 catalog=catalog,
@@ -68,7 +72,7 @@ class Closer:
             )
             fields["attempts"] = attempt
             try:
-                result = self.skill.invoke(request_envelope=model, context=turn)
+                result = self.skill.invoke(request_envelope=model, context=exchange)
             except HouseholdConflict:
                 fields["outcome"] = "conflict"
                 continue
@@ -79,9 +83,9 @@ class Closer:
                 log.exception("turn failed outside the handlers")
                 fields["outcome"] = "error"
                 return emergency_response(catalog, "error.generic", parsed.request_type), fields
-            fields.update(handler=turn.handler, wrote=turn.wrote, outcome="ok")
-            if turn.reply is not None:
-                fields["keys"] = list(turn.reply.keys)
+            fields.update(handler=exchange.handler, wrote=exchange.wrote, outcome="ok")
+            if exchange.reply is not None:
+                fields["keys"] = list(exchange.reply.keys)
             return self.serializer.serialize(result), fields
         return emergency_response(catalog, "error.store", parsed.request_type), fields
 
@@ -169,6 +173,19 @@ def build_store(settings: Settings) -> HouseholdStore:
     from skill.store.sqlite import SQLiteHouseholdStore
 
     return SQLiteHouseholdStore(settings.sqlite_path)
+
+
+REPORTED_ERROR_TYPE = re.compile(r"^[A-Z_]{1,40}$")
+
+
+def _log_reported_error(request: Request) -> None:
+    """Log an error Alexa reports: its type and reason only (its message may hold speech)."""
+    if request.error is None:
+        return
+    kind = request.error.type if REPORTED_ERROR_TYPE.match(request.error.type) else "OTHER"
+    reason = request.error.reason or ""
+    reason = reason if REPORTED_ERROR_TYPE.match(reason) else "OTHER"
+    log.warning("alexa reported an error: %s (%s, %s)", kind, request.request_type, reason)
 
 
 def _log_request(fields: dict[str, Any], started: float) -> None:

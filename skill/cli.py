@@ -92,10 +92,10 @@ def _talk(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from skill.app import create_app
-    from skill.conversation import Conversation, Said
+    from skill.devtools.conversation import Conversation, Said
+    from skill.devtools.models import load_model
+    from skill.devtools.nlu import Utterances
     from skill.domain.clock import system_now, zone_or_none
-    from skill.models import load_model
-    from skill.nlu import Utterances
 
     logging.basicConfig(level=logging.WARNING)
     env = dict(os.environ)
@@ -179,7 +179,7 @@ def _create_table() -> int:
 
 
 def _models(check: bool) -> int:
-    from skill.models import stale_models, write_models
+    from skill.devtools.models import stale_models, write_models
 
     if check:
         stale = stale_models()

@@ -4,9 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from skill.domain.timeline import Timeline
+
+PENDING = "pending"
+"""Session attribute: the yes/no question the household was just asked (an ``Ask`` value)."""
+REPEAT = "repeat"
+"""Session attribute: the last reply's keys and parameters, to say it again."""
+CONTEXT = "context"
+"""Session attribute naming the flow the household is in, so help and fallback can fit it."""
+
+
+class Ask(StrEnum):
+    """Every yes/no question the skill asks. The value is kept in the session while the
+    answer is awaited; the routing layer's follow-up table says what yes and no lead to."""
+
+    START_PLAN = "plan.start"
+    PLAN_PRACTICES = "plan.practices"
+    RESTART_PLAN = "plan.restart"
+    WEEKLY_RITUALS = "plan.weekly"
+    MORNING_CHECK_IN = "rituals.morning"
+    TONIGHTS_QUESTION = "rituals.question"
+    START_QUESTIONS_OVER = "questions.start_over"
+    FORGET = "privacy.forget"
+
+    @classmethod
+    def read(cls, value: Any) -> Ask | None:
+        """The question named by a session value, or None (unknown values are ignored)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -38,13 +68,15 @@ class Reply:
     reprompt: tuple[Say, ...] = ()
     card: Card | None = None
     audio: Timeline | None = None
-    pending: str | None = None
-    """A yes/no question the household was just asked, resolved by the Yes/No handlers."""
+    pending: Ask | None = None
+    """A yes/no question the household was just asked."""
     session: Mapping[str, Any] = field(default_factory=dict)
     """Session attribute updates; a value of None removes the attribute."""
     end_session: bool | None = True
     silent: bool = False
     """No speech at all (e.g. the answer to SessionEndedRequest)."""
+    forget: bool = False
+    """Delete everything stored for the household (instead of saving it)."""
 
     @classmethod
     def tell(cls, key: str, **params: Any) -> Reply:
@@ -52,7 +84,7 @@ class Reply:
         return cls(speech=(Say(key, params),), end_session=True)
 
     @classmethod
-    def ask(cls, key: str, reprompt: str, *, pending: str | None = None, **params: Any) -> Reply:
+    def ask(cls, key: str, reprompt: str, *, pending: Ask | None = None, **params: Any) -> Reply:
         """Say something, keep the session open and reprompt with another key."""
         return cls(
             speech=(Say(key, params),),
@@ -62,8 +94,8 @@ class Reply:
         )
 
     @classmethod
-    def nothing(cls) -> Reply:
-        return cls(silent=True, end_session=None)
+    def nothing(cls, *, forget: bool = False) -> Reply:
+        return cls(silent=True, end_session=None, forget=forget)
 
     def then(self, key: str, **params: Any) -> Reply:
         """Append a line to the speech."""
@@ -72,9 +104,6 @@ class Reply:
     def first(self, key: str, **params: Any) -> Reply:
         """Prepend a line to the speech."""
         return replace(self, speech=(Say(key, params), *self.speech))
-
-    def keep_open(self, reprompt: str, *, pending: str | None = None, **params: Any) -> Reply:
-        return replace(self, reprompt=(Say(reprompt, params),), end_session=False, pending=pending)
 
     def with_card(self, title: str, body: str, **params: Any) -> Reply:
         return replace(self, card=Card(Say(title, params), Say(body, params)))

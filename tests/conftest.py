@@ -12,11 +12,11 @@ import pytest
 from flask import Flask
 
 from skill.app import create_app
-from skill.conversation import Conversation
-from skill.models import load_model
-from skill.nlu import Utterances
+from skill.content.catalog import Catalog, LocaleCatalog, load_catalog
+from skill.devtools.conversation import Conversation
+from skill.devtools.models import load_model
+from skill.devtools.nlu import Utterances
 from skill.settings import Settings
-from skill.speech.catalog import Catalog, LocaleCatalog, load_catalog
 from skill.store.sqlite import SQLiteHouseholdStore
 
 HOUSEHOLD = "amzn1.ask.account.test-household"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from skill.app import create_app
-from skill.conversation import Conversation
-from skill.nlu import Utterances
+from skill.content.catalog import ContentError, load_catalog
+from skill.devtools.conversation import Conversation
+from skill.devtools.nlu import Utterances
 from skill.settings import Settings, SettingsError
-from skill.speech.catalog import ContentError, load_catalog
 from skill.store import HouseholdConflict, StoredHousehold, StoreError
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD, AppFactory, poster
@@ -230,7 +230,7 @@ def test_a_failing_handler_gets_a_kind_word_and_no_stack_trace(
 def test_content_tables_are_parsed_once_per_catalog(catalog: Any) -> None:
     from dataclasses import replace
 
-    from skill.services import plan, questions
+    from skill.content import plan, questions
 
     en = catalog.base
     assert questions.catalog_questions(en) is questions.catalog_questions(en)

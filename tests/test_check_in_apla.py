@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from skill.conversation import Conversation, Said
-from skill.speech.apla import MAX_AUDIO_MS
+from skill.devtools.conversation import Conversation, Said
 
 SOUNDBANK = re.compile(r"^soundbank://soundlibrary/[a-z0-9_]+(?:/[a-z0-9_]+)+$")
 SSML_TAGS = {"speak", "break", "prosody"}
@@ -41,6 +40,9 @@ FILTERS: Mapping[str, set[str]] = {
 WORD_MS = 430
 SOUND_MS = 3000
 TOLERANCE_MS = 1500
+
+ALEXA_AUDIO_LIMIT_MS = 240_000
+"""Alexa plays at most 240 s of audio in one response."""
 
 
 def problems(document: Mapping[str, Any]) -> list[str]:
@@ -191,7 +193,7 @@ def cue_offsets(document: Mapping[str, Any], keys: tuple[str, ...]) -> list[dict
 
 def check_document(document: Mapping[str, Any], keys: tuple[str, ...]) -> None:
     assert problems(document) == []
-    assert played_ms(document["mainTemplate"]["item"]) <= MAX_AUDIO_MS
+    assert played_ms(document["mainTemplate"]["item"]) <= ALEXA_AUDIO_LIMIT_MS
     for stretch in cue_offsets(document, keys):
         cues, length = stretch["cues"], stretch["length"]
         if "check_in.cue.ten_seconds" in cues:

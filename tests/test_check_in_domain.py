@@ -7,6 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from skill.codec import decode_check_in, decode_progress, encode_check_in, encode_progress
+from skill.content.catalog import ContentError, LocaleCatalog
+from skill.content.check_in import check as check_in_check
+from skill.content.checks import check_vocabulary
 from skill.domain.check_in import (
     BUDGET_MS,
     RECENT,
@@ -24,8 +28,7 @@ from skill.domain.check_in import (
     start,
 )
 from skill.domain.timeline import Cue, Segment, Silence, Sound
-from skill.services.check_in import TurnVoice, check_content
-from skill.speech.catalog import ContentError, LocaleCatalog
+from skill.services.check_in import TurnVoice
 
 AT = datetime(2026, 3, 11, 2, 0, tzinfo=UTC)
 
@@ -120,9 +123,9 @@ def test_progress_survives_the_session_and_the_store() -> None:
         slots=(Slot(Phase.SPEAK_1, 9_000, 0, 180_000, 300_000, 0),),
         held=Spot(Phase.SPEAK_1, 180_000, 300_000, 0),
     )
-    assert Progress.from_data(progress.to_data()) == progress
+    assert decode_progress(encode_progress(progress)) == progress
     for broken in (None, [], {"phase": "nope"}, {"phase": "hold", "since": "x", "until": "y"}):
-        assert Progress.from_data(broken) is None
+        assert decode_progress(broken) is None
 
 
 def test_a_resumed_check_in_expires_after_half_an_hour() -> None:
@@ -133,18 +136,18 @@ def test_a_resumed_check_in_expires_after_half_an_hour() -> None:
 
 
 def test_the_record_is_small_bounded_and_tolerant() -> None:
-    assert CheckInRecord().to_data() == {}
+    assert encode_check_in(CheckInRecord()) == {}
     record = CheckInRecord(settings=CheckInSettings(turn_s=180, soft_sounds=True))
     for day in range(1, 10):
         record = record.completed(date(2026, 3, day), 9, morning=day % 2 == 0)
     assert len(record.recent) == RECENT
     assert record.count == 9 and record.morning_count == 4 and record.total_minutes == 81
     assert record.recent[-1] == Completed(date(2026, 3, 9), 9, False)
-    data = record.to_data()
+    data = encode_check_in(record)
     assert data["settings"] == {"turn_s": 180, "soft_sounds": True}
-    assert CheckInRecord.from_data(data) == record
+    assert decode_check_in(data) == record
     junk = {"count": "many", "settings": {"turn_s": 5000, "skip_intro": "yes"}, "recent": [1, [2]]}
-    assert CheckInRecord.from_data(junk) == CheckInRecord()
+    assert decode_check_in(junk) == CheckInRecord()
 
 
 def test_minutes_are_whole_and_at_least_one() -> None:
@@ -173,12 +176,17 @@ def test_names_or_stand_ins(en: LocaleCatalog) -> None:
     assert TurnVoice(en, ()).person(1, 0) == "Second speaker"
 
 
+def check_lines(catalog: LocaleCatalog) -> None:
+    check_vocabulary(catalog)
+    check_in_check(catalog)
+
+
 def test_content_check_names_a_missing_line(en: LocaleCatalog) -> None:
-    check_content(en)
+    check_lines(en)
     lines = dict(en.lines)
     del lines["check_in.cue.halfway"]
     with pytest.raises(ContentError, match="halfway"):
-        check_content(LocaleCatalog(en.locale, lines))
+        check_lines(LocaleCatalog(en.locale, lines))
     lines = {**en.lines, "check_in.cue.share": ("{speaker} has {hours}",)}
     with pytest.raises(ContentError, match="share"):
-        check_content(LocaleCatalog(en.locale, lines))
+        check_lines(LocaleCatalog(en.locale, lines))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from skill.cli import main
-from skill.conversation import Conversation, Said
+from skill.devtools.conversation import Conversation, Said
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD
 from tests.test_check_in_apla import into, wait_out

@@ -12,7 +12,8 @@ from itertools import product
 
 import pytest
 
-from skill.conversation import Conversation
+from skill.codec import encode_progress
+from skill.devtools.conversation import Conversation
 from skill.domain.check_in import (
     ACTIVE,
     HOLDING,
@@ -205,7 +206,7 @@ def test_every_pair_through_the_endpoint_answers_kindly(
     at = alexa.now + alexa.step
     progress = situation(phase, at)
     alexa.session_id = "amzn1.echo-api.session.table"
-    alexa.attributes = {"check_in": progress.to_data(), "context": "check_in"}
+    alexa.attributes = {"check_in": encode_progress(progress), "context": "check_in"}
     turn = alexa.intent(INTENTS[event])
     assert turn.status == 200
     assert turn.speech or turn.documents

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from skill.conversation import Conversation, Said
-from skill.nlu import Utterances
+from skill.devtools.conversation import Conversation, Said
+from skill.devtools.nlu import Utterances
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import EVENING, HOUSEHOLD, poster
 from tests.gunicorn_server import gunicorn_app

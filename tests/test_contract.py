@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from skill.content.catalog import LocaleCatalog
+from skill.devtools.models import LOCALES, load_model
 from skill.handlers import REQUEST_HANDLERS
 from skill.handlers.core import CATCH_ALL
-from skill.models import LOCALES, load_model
-from skill.speech.catalog import LocaleCatalog
 
 SKILL = Path(__file__).resolve().parent.parent / "skill"
 

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill.conversation import Conversation
+from skill.devtools.conversation import Conversation
 
 Mutation = Callable[[dict[str, Any]], Any]
 
@@ -230,10 +230,8 @@ SLOT = st.fixed_dictionaries(
 def test_odd_slots_resolve_to_text_or_nothing(slot: dict[str, Any]) -> None:
     from datetime import UTC, datetime
 
-    from skill.turn import Request
+    from skill.envelope import Request
 
-    request = Request(
-        "IntentRequest", "X", "u", "d", "r", "en-US", datetime.now(UTC), True, {"topic": slot}, {}
-    )
+    request = Request("IntentRequest", datetime.now(UTC), intent="X", slots={"topic": slot})
     value = request.slot("topic")
     assert value is None or (isinstance(value, str) and value)

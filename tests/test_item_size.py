@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from skill.conversation import Conversation
+from skill.devtools.conversation import Conversation
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD
 from tests.test_check_in_apla import wait_out

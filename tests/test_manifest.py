@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from skill.devtools.models import INVOCATION_NAME, LOCALES, load_model, model_path
+from skill.devtools.nlu import Utterances
 from skill.domain.household import Household
 from skill.handlers import REQUEST_HANDLERS
-from skill.models import INVOCATION_NAME, LOCALES, load_model, model_path
-from skill.nlu import Utterances
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL = ROOT / "skill"

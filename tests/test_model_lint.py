@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from skill.model_lint import REQUIRED_BUILT_INS, lint_invocation_name, lint_model, main
-from skill.models import LOCALES, build_model, model_path, render_model
-from skill.speech.catalog import Catalog
+from skill.content.catalog import Catalog
+from skill.devtools.model_lint import REQUIRED_BUILT_INS, lint_invocation_name, lint_model, main
+from skill.devtools.models import LOCALES, build_model, model_path, render_model
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from skill.content import plan, rituals
+from skill.content.catalog import ContentError, LocaleCatalog
+from skill.devtools.models import load_model
 from skill.domain.plan import PLAN_WEEKS
 from skill.domain.rituals import DAILY, WEEKLY, Topic, Weekday
-from skill.models import load_model
-from skill.services import plan, rituals
-from skill.speech.catalog import ContentError, LocaleCatalog
 
 PLAN_INTENTS = (
     "StartPlanIntent",
@@ -33,8 +33,8 @@ PLAN_INTENTS = (
 
 
 def test_the_content_passes_its_own_check(en: LocaleCatalog) -> None:
-    plan.check_content(en)
-    rituals.check_content(en)
+    plan.check(en)
+    rituals.check(en)
 
 
 def test_eight_weeks_with_titles_summaries_and_practices(en: LocaleCatalog) -> None:
@@ -102,25 +102,25 @@ def edited_weeks(en: LocaleCatalog, **changes: Any) -> list[Mapping[str, Any]]:
 )
 def test_a_broken_week_is_refused(en: LocaleCatalog, changes: dict[str, Any]) -> None:
     with pytest.raises(ContentError):
-        plan.check_content(broken(en, plan_weeks=edited_weeks(en, **changes)))
+        plan.check(broken(en, plan_weeks=edited_weeks(en, **changes)))
 
 
 def test_seven_weeks_are_refused(en: LocaleCatalog) -> None:
     with pytest.raises(ContentError):
-        plan.check_content(broken(en, plan_weeks=list(en.table("plan_weeks"))[:7]))
+        plan.check(broken(en, plan_weeks=list(en.table("plan_weeks"))[:7]))
 
 
 def test_a_missing_ritual_is_refused(en: LocaleCatalog) -> None:
     with pytest.raises(ContentError):
-        plan.check_content(broken(en, weekly_rituals=list(en.table("weekly_rituals"))[:2]))
+        rituals.check(broken(en, weekly_rituals=list(en.table("weekly_rituals"))[:2]))
     with pytest.raises(ContentError):
-        rituals.check_content(broken(en, daily_rituals=[{"id": "brunch", "name": "x", "how": "y"}]))
+        rituals.check(broken(en, daily_rituals=[{"id": "brunch", "name": "x", "how": "y"}]))
 
 
 def test_a_missing_weekday_is_refused(en: LocaleCatalog) -> None:
     days = {k: v for k, v in en.table("weekdays").items() if k != "sunday"}
     with pytest.raises(ContentError):
-        rituals.check_content(broken(en, weekdays=days))
+        rituals.check(broken(en, weekdays=days))
 
 
 def model_samples() -> dict[str, list[str]]:

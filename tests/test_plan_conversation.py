@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.conversation import Conversation, Said
-from skill.domain.household import Household
+from skill.codec import decode
+from skill.devtools.conversation import Conversation, Said
+from skill.devtools.nlu import Utterances
 from skill.domain.plan import PlanState
-from skill.nlu import Utterances
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD, AppFactory, poster
 
@@ -29,7 +29,7 @@ def params(turn: Said, key: str) -> dict[str, Any]:
 def plan_state(store: SQLiteHouseholdStore) -> PlanState:
     stored = store.load(HOUSEHOLD)
     assert stored is not None
-    return Household.from_data(stored.data).plan
+    return decode(stored.data).plan
 
 
 def started(alexa: Conversation) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from skill.codec import decode_plan, encode_plan
 from skill.domain.clock import LocalClock
 from skill.domain.plan import (
     MAX_HELD_DAYS,
@@ -193,11 +194,11 @@ def test_start_and_check_in_day() -> None:
 
 
 def test_state_round_trips_compactly() -> None:
-    assert PlanState().to_data() == {}
+    assert encode_plan(PlanState()) == {}
     state = PlanState(date(2026, 3, 10), 5, Weekday.SUNDAY, 1)
-    data = state.to_data()
+    data = encode_plan(state)
     assert data == {"start": "2026-03-10", "held": 5, "day": "sunday", "restarts": 1}
-    assert PlanState.from_data(data) == state
+    assert decode_plan(data) == state
 
 
 @pytest.mark.parametrize(
@@ -211,10 +212,10 @@ def test_state_round_trips_compactly() -> None:
     ],
 )
 def test_malformed_state_is_tolerated(data: dict[str, object]) -> None:
-    state = PlanState.from_data(data)
+    state = decode_plan(data)
     assert state.held_days == 0 and state.check_in_day is None and state.restarts == 0
 
 
 def test_stored_held_days_are_clamped() -> None:
-    state = PlanState.from_data({"start": "2026-03-10", "held": 10_000, "restarts": 10_000})
+    state = decode_plan({"start": "2026-03-10", "held": 10_000, "restarts": 10_000})
     assert state.held_days == MAX_HELD_DAYS and state.restarts == MAX_RESTARTS

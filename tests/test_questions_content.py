@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from skill.content import questions
+from skill.content.catalog import Catalog, ContentError, LocaleCatalog
+from skill.devtools.models import load_model
+from skill.devtools.nlu import Utterances
 from skill.domain.questions import SET_SIZE, Question
-from skill.models import load_model
-from skill.nlu import Utterances
-from skill.services import questions
-from skill.speech.catalog import Catalog, ContentError, LocaleCatalog
 
 OPENERS = (
     "do you",
@@ -77,7 +77,7 @@ def test_no_question_carries_markup_or_placeholders(asked: tuple[Question, ...])
 def test_each_set_has_an_introduction_and_every_spoken_key_exists(en: LocaleCatalog) -> None:
     for number in (1, 2, 3):
         assert en.has(f"questions.intro.set{number}")
-    for key in questions.SPEECH_KEYS:
+    for key in questions.QUESTION_KEYS:
         for variant in en.variants(key):
             assert "{question}" in variant, key
     assert en.has("help.questions") and en.has("fallback.questions")
@@ -85,7 +85,7 @@ def test_each_set_has_an_introduction_and_every_spoken_key_exists(en: LocaleCata
 
 def test_every_locale_passes_the_start_up_check(catalog: Catalog) -> None:
     for locale in catalog.locales.values():
-        questions.check_content(locale)
+        questions.check(locale)
 
 
 def broken(en: LocaleCatalog, change: Any) -> LocaleCatalog:
@@ -112,13 +112,13 @@ def test_the_start_up_check_names_what_is_wrong(
     en: LocaleCatalog, change: Any, problem: str
 ) -> None:
     with pytest.raises(ContentError, match=problem):
-        questions.check_content(broken(en, change))
+        questions.check(broken(en, change))
 
 
 def test_a_missing_questions_table_is_refused(en: LocaleCatalog) -> None:
     tables = {k: v for k, v in en.tables.items() if k != "questions"}
     with pytest.raises(ContentError, match="questions"):
-        questions.check_content(replace(en, tables=tables))
+        questions.check(replace(en, tables=tables))
 
 
 def test_the_model_has_rich_unique_samples_for_every_question_intent() -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from skill.codec import decode_questions, encode_questions
 from skill.domain.clock import LocalClock
 from skill.domain.questions import (
     RECENT_LIMIT,
@@ -258,10 +259,10 @@ def test_the_stored_shape_round_trips_and_stays_small() -> None:
     progress = tonight(at_position(35), NIGHT + timedelta(days=1), ORDER).progress
     for day in range(2, 60):
         progress = tonight(progress, NIGHT + timedelta(days=day), ORDER).progress
-    data = progress.to_data()
-    assert QuestionProgress.from_data(json.loads(json.dumps(data))) == progress
+    data = encode_questions(progress)
+    assert decode_questions(json.loads(json.dumps(data))) == progress
     assert len(json.dumps(data)) < 400
-    assert QuestionProgress().to_data() == {}
+    assert encode_questions(QuestionProgress()) == {}
 
 
 @pytest.mark.parametrize(
@@ -274,7 +275,7 @@ def test_the_stored_shape_round_trips_and_stays_small() -> None:
     ],
 )
 def test_malformed_stored_progress_is_tolerated(data: dict[str, object]) -> None:
-    progress = QuestionProgress.from_data(data)
+    progress = decode_questions(data)
     assert 0 <= progress.position <= TOTAL
     assert len(progress.recent) <= RECENT_LIMIT
     assert tonight(progress, NIGHT, ORDER).question in ORDER

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from skill.cli import main
-from skill.conversation import Conversation, Said
+from skill.codec import encode_questions
+from skill.devtools.conversation import Conversation, Said
+from skill.devtools.nlu import Utterances
 from skill.domain.questions import QuestionProgress
-from skill.nlu import Utterances
 from skill.store import StoredHousehold
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import EVENING, HOUSEHOLD, ConversationFactory, poster
@@ -33,7 +34,7 @@ def stored_questions(store: SQLiteHouseholdStore) -> dict[str, Any]:
 
 
 def seed(store: SQLiteHouseholdStore, progress: QuestionProgress, **extra: Any) -> None:
-    store.save(HOUSEHOLD, {"visits": 1, "questions": progress.to_data(), **extra}, None)
+    store.save(HOUSEHOLD, {"visits": 1, "questions": encode_questions(progress), **extra}, None)
 
 
 # -- a new household, one-shot ----------------------------------------------------

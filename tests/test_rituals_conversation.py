@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.conversation import Conversation
-from skill.domain.household import Household
+from skill.codec import decode
+from skill.devtools.conversation import Conversation
+from skill.devtools.nlu import Utterances
 from skill.domain.rituals import Weekday
-from skill.nlu import Utterances
 from skill.services import check_in as check_in_service
 from skill.services import questions as questions_service
 from skill.store.sqlite import SQLiteHouseholdStore
@@ -81,7 +81,7 @@ def test_setting_the_check_in_day(alexa: Conversation, store: SQLiteHouseholdSto
     assert params(turn, "rituals.day_saved")["day"] == "Sunday"
     stored = store.load(HOUSEHOLD)
     assert stored is not None
-    assert Household.from_data(stored.data).plan.check_in_day is Weekday.SUNDAY
+    assert decode(stored.data).plan.check_in_day is Weekday.SUNDAY
 
 
 def test_on_the_check_in_day_it_is_the_relationship_check(talk: ConversationFactory) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.conversation import Conversation
+from skill.devtools.conversation import Conversation
 
 
 def test_first_visit_gets_the_first_welcome_and_a_reprompt(alexa: Conversation) -> None:

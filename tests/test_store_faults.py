@@ -12,8 +12,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
-from skill.conversation import Conversation
-from skill.nlu import Utterances
+from skill.devtools.conversation import Conversation
+from skill.devtools.nlu import Utterances
 from skill.store.dynamodb import DynamoDBHouseholdStore, create_table
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD, AppFactory, poster

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from skill.conversation import Conversation
+from skill.devtools.conversation import Conversation
+from skill.devtools.nlu import Utterances
 from skill.domain.clock import LocalClock, night_of
-from skill.nlu import Utterances
 from skill.store import HouseholdStore
 from tests.conftest import HOUSEHOLD, AppFactory, poster
 from tests.fake_alexa_api import fake_alexa_api

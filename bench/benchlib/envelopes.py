@@ -1,7 +1,7 @@
 """The requests the benchmark sends: request kinds, Alexa envelopes and their signatures.
 
 Intent names are not hard-coded: each kind is described by what a person says, and the
-product's own interaction model (through ``skill.nlu``) says which intent that is, so the
+product's own interaction model (through ``skill.devtools.nlu``) says which intent that is, so the
 benchmark follows the feature teams' names. ``--intent kind=Name`` overrides a kind.
 """
 
@@ -78,8 +78,8 @@ PRELUDE_PHRASES: Mapping[str, tuple[str, tuple[str, ...]]] = {
 
 def resolve_kinds(overrides: Mapping[str, str]) -> list[Kind]:
     """Launch plus one kind per feature, with intent names read from the interaction model."""
-    from skill.models import build_model
-    from skill.nlu import Utterances
+    from skill.devtools.models import build_model
+    from skill.devtools.nlu import Utterances
 
     utterances = Utterances(build_model(LOCALE))
     kinds = [
@@ -104,8 +104,8 @@ def resolve_kinds(overrides: Mapping[str, str]) -> list[Kind]:
 
 def resolve_prelude(overrides: Mapping[str, str]) -> list[Kind]:
     """The prelude kinds the model knows (none if the feature is not there)."""
-    from skill.models import build_model
-    from skill.nlu import Utterances
+    from skill.devtools.models import build_model
+    from skill.devtools.nlu import Utterances
 
     utterances = Utterances(build_model(LOCALE))
     found = []

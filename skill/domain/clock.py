@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NIGHT_ENDS_HOUR = 4
@@ -13,6 +14,32 @@ NIGHT_ENDS_HOUR = 4
 def system_now() -> datetime:
     """The server's clock. The only place the skill asks the machine for the time."""
     return datetime.now(UTC)
+
+
+def read_instant(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp with a zone (``2026-03-10T21:00:00Z``), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def read_date(value: Any) -> date | None:
+    """An ISO 8601 calendar date (``2026-03-10``), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def stamp(moment: datetime) -> str:
+    """An instant as it is stored: UTC, ISO 8601, to the millisecond."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def zone_or_none(name: str | None) -> ZoneInfo | None:
@@ -35,10 +62,6 @@ class LocalClock:
         if instant.tzinfo is None:
             raise ValueError("instant must be timezone-aware")
         return cls(instant.astimezone(zone))
-
-    @property
-    def zone(self) -> str:
-        return str(self.now.tzinfo)
 
     @property
     def today(self) -> date:

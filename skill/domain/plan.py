@@ -7,11 +7,9 @@ bounded so the plan stretches to at most twice its length.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
-from typing import Any
 
 from skill.domain.rituals import Weekday
 
@@ -31,41 +29,6 @@ class PlanState:
     held_days: int = 0
     check_in_day: Weekday | None = None
     restarts: int = 0
-
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        if self.started:
-            data["start"] = self.started.isoformat()
-        if self.held_days:
-            data["held"] = self.held_days
-        if self.check_in_day:
-            data["day"] = self.check_in_day.value
-        if self.restarts:
-            data["restarts"] = self.restarts
-        return data
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> PlanState:
-        started = None
-        raw_start = data.get("start")
-        if isinstance(raw_start, str):
-            try:
-                started = date.fromisoformat(raw_start)
-            except ValueError:
-                started = None
-        day = data.get("day")
-        return cls(
-            started=started,
-            held_days=_bounded(data.get("held"), MAX_HELD_DAYS) if started else 0,
-            check_in_day=Weekday.parse(day) if isinstance(day, str) else None,
-            restarts=_bounded(data.get("restarts"), MAX_RESTARTS),
-        )
-
-
-def _bounded(value: Any, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        return 0
-    return max(0, min(value, high))
 
 
 class Stage(Enum):

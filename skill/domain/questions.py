@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from typing import Any
-
-from skill.domain.stored import read_count, read_date
 
 SETS = 3
 SET_SIZE = 12
@@ -90,39 +88,6 @@ class QuestionProgress:
     def assigned_on(self, night: date, order: Sequence[str]) -> bool:
         """Whether a known question is already assigned for this night."""
         return self.night == night and self.current in order
-
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        if self.position:
-            data["pos"] = self.position
-        if self.night is not None:
-            data["night"] = self.night.isoformat()
-        if self.current:
-            data["q"] = self.current
-        if self.given:
-            data["given"] = self.given
-        if self.answered:
-            data["answered"] = self.answered
-        if self.skipped:
-            data["skipped"] = self.skipped
-        if self.recent:
-            data["recent"] = list(self.recent)
-        return data
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> QuestionProgress:
-        recent = data.get("recent")
-        ids = [q for q in recent if _is_id(q)] if isinstance(recent, list) else []
-        current = data.get("q")
-        return cls(
-            position=min(read_count(data.get("pos")), TOTAL),
-            night=read_date(data.get("night")),
-            current=current if _is_id(current) else None,
-            given=read_count(data.get("given")),
-            answered=read_count(data.get("answered")),
-            skipped=read_count(data.get("skipped")),
-            recent=tuple(ids[-RECENT_LIMIT:]),
-        )
 
 
 @dataclass(frozen=True)
@@ -262,5 +227,5 @@ def _assign(
     return Assignment(assigned, question, step)
 
 
-def _is_id(value: Any) -> bool:
+def is_question_id(value: Any) -> bool:
     return isinstance(value, str) and QUESTION_ID.match(value) is not None

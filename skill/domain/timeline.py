@@ -42,9 +42,5 @@ class Timeline:
     """A named quiet background sound mixed under the long silences, or None."""
 
     @property
-    def silence_ms(self) -> int:
-        return sum(s.ms for s in self.segments if isinstance(s, Silence))
-
-    @property
     def cue_keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.segments if isinstance(s, Cue))

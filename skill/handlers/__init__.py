@@ -7,9 +7,9 @@ the catch-alls come last.
 from __future__ import annotations
 
 from skill.handlers import check_in, core, plan, privacy, questions
-from skill.handlers.base import Handler
+from skill.handlers.base import Matcher
 
-REQUEST_HANDLERS: tuple[Handler, ...] = (
+REQUEST_HANDLERS: tuple[Matcher, ...] = (
     *check_in.HANDLERS,
     *questions.HANDLERS,
     *plan.HANDLERS,

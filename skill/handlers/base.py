@@ -1,51 +1,82 @@
-"""The shape every handler shares: match a request, ask a service for a Reply, render it."""
+"""The shapes every handler shares: match a request, ask a service for a Reply, render it.
+
+``Handler`` loads the household, settles its time zone (which may ask the Alexa Settings
+API) and builds the Turn a service sees, in that order, before the service runs.
+``EventHandler`` answers requests that need neither (session ends, system events).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model.response import Response
 
+from skill.alexa_api import device_time_zone
+from skill.domain.clock import LocalClock
+from skill.envelope import Request
+from skill.exchange import Exchange
 from skill.reply import Reply
 from skill.speech.render import render
 from skill.turn import Turn
 
 
-def turn_of(handler_input: HandlerInput) -> Turn:
-    turn = handler_input.context
-    if not isinstance(turn, Turn):
-        raise TypeError("the skill must be invoked with a Turn as its context")
-    return turn
+def exchange_of(handler_input: HandlerInput) -> Exchange:
+    exchange = handler_input.context
+    if not isinstance(exchange, Exchange):
+        raise TypeError("the skill must be invoked with an Exchange as its context")
+    return exchange
 
 
-class Handler(AbstractRequestHandler):  # type: ignore[misc]
-    """Subclasses name what they answer and implement ``respond``.
+class Matcher(AbstractRequestHandler):
+    """Subclasses name what they answer.
 
-    ``intents`` lists intent names (for IntentRequest); ``request_types`` lists
-    other request types. ``applies`` narrows further, e.g. to a phase of a flow.
+    ``intents`` lists intent names (for IntentRequest); ``request_types`` lists other
+    request types. ``applies`` narrows further, e.g. to a phase of a flow.
     """
 
     request_types: ClassVar[tuple[str, ...]] = ("IntentRequest",)
     intents: ClassVar[tuple[str, ...]] = ()
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        turn = turn_of(handler_input)
-        request = turn.request
+        exchange = exchange_of(handler_input)
+        request = exchange.request
         if request.request_type not in self.request_types:
             return False
         if self.intents and request.intent not in self.intents:
             return False
-        return self.applies(turn)
+        return self.applies(exchange)
 
-    def applies(self, turn: Turn) -> bool:
+    def applies(self, exchange: Exchange) -> bool:
         return True
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        turn.handler = type(self).__name__
-        return render(handler_input, turn, self.respond(turn))
 
-    def respond(self, turn: Turn) -> Reply:
+class Handler(Matcher):
+    """A handler whose service needs the household and the local clock."""
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        exchange = exchange_of(handler_input)
+        exchange.handler = type(self).__name__
+        household = exchange.household()
+        zone = exchange.zone(household, lambda: device_time_zone(handler_input))
+        clock = LocalClock.at(exchange.request.instant, zone)
+        turn = Turn(household, clock, exchange.catalog, exchange.session)
+        reply = self.respond(turn, exchange.request)
+        exchange.after = turn.household
+        return render(handler_input, exchange, reply)
+
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        raise NotImplementedError
+
+
+class EventHandler(Matcher):
+    """A handler that answers from the request alone (no household read, no clock)."""
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        exchange = exchange_of(handler_input)
+        exchange.handler = type(self).__name__
+        return render(handler_input, exchange, self.respond(exchange.request))
+
+    def respond(self, request: Request) -> Reply:
         raise NotImplementedError

@@ -7,6 +7,8 @@ general Yes/No/Stop/Help/Repeat handlers.
 
 from __future__ import annotations
 
+from skill.envelope import Request
+from skill.exchange import Exchange
 from skill.handlers.base import Handler
 from skill.reply import Reply
 from skill.services import check_in
@@ -16,160 +18,160 @@ from skill.turn import Turn
 class InCheckIn(Handler):
     """Applies only while the session is inside a check-in."""
 
-    def applies(self, turn: Turn) -> bool:
-        return check_in.in_progress(turn)
+    def applies(self, exchange: Exchange) -> bool:
+        return check_in.in_progress(exchange.session)
 
 
 class CheckInYesHandler(InCheckIn):
     intents = ("AMAZON.YesIntent",)
 
-    def applies(self, turn: Turn) -> bool:
-        return check_in.owns_answer(turn)
+    def applies(self, exchange: Exchange) -> bool:
+        return check_in.owns_answer(exchange.session)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.answer(turn, yes=True)
 
 
 class CheckInNoHandler(InCheckIn):
     intents = ("AMAZON.NoIntent",)
 
-    def applies(self, turn: Turn) -> bool:
-        return check_in.owns_answer(turn)
+    def applies(self, exchange: Exchange) -> bool:
+        return check_in.owns_answer(exchange.session)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.answer(turn, yes=False)
 
 
 class CheckInStopHandler(InCheckIn):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.stop(turn)
 
 
 class CheckInRepeatHandler(InCheckIn):
     intents = ("AMAZON.RepeatIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.repeat(turn)
 
 
 class CheckInHelpHandler(InCheckIn):
     intents = ("AMAZON.HelpIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.help(turn)
 
 
 class CheckInFallbackHandler(InCheckIn):
     intents = ("AMAZON.FallbackIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.fallback(turn)
 
 
 class PauseIntentHandler(Handler):
     intents = ("AMAZON.PauseIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.pause(turn)
 
 
 class CheckInSessionEndedHandler(InCheckIn):
     request_types = ("SessionEndedRequest",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.session_ended(turn)
 
 
 class ResumeIntentHandler(Handler):
     intents = ("AMAZON.ResumeIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.resume(turn)
 
 
 class StartCheckInIntentHandler(Handler):
     intents = ("StartCheckInIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.start(turn)
 
 
 class MorningCheckInIntentHandler(Handler):
     intents = ("MorningCheckInIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.start_morning(turn)
 
 
 class ContinueCheckInIntentHandler(Handler):
     intents = ("ContinueCheckInIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.continue_check_in(turn)
 
 
 class CheckInReadyIntentHandler(Handler):
     intents = ("CheckInReadyIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.ready(turn)
 
 
 class CheckInSkipIntentHandler(Handler):
     intents = ("CheckInSkipIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.skip(turn)
 
 
 class CheckInMoreTimeIntentHandler(Handler):
     intents = ("CheckInMoreTimeIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.more_time(turn)
 
 
 class CheckInTimeOutIntentHandler(Handler):
     intents = ("CheckInTimeOutIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.time_out(turn)
 
 
 class SetNamesIntentHandler(Handler):
     intents = ("SetNamesIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
-        return check_in.set_names(turn, turn.slot("firstName"), turn.slot("secondName"))
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        return check_in.set_names(turn, request.slot("firstName"), request.slot("secondName"))
 
 
 class CheckInTurnLengthIntentHandler(Handler):
     intents = ("CheckInTurnLengthIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
-        return check_in.set_turn_length(turn, turn.slot("minutes"))
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        return check_in.set_turn_length(turn, request.slot("minutes"))
 
 
 class SkipCheckInInstructionsIntentHandler(Handler):
     intents = ("SkipCheckInInstructionsIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.skip_instructions(turn)
 
 
 class CheckInSoundsOnIntentHandler(Handler):
     intents = ("CheckInSoundsOnIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.soft_sounds(turn, on=True)
 
 
 class CheckInSoundsOffIntentHandler(Handler):
     intents = ("CheckInSoundsOffIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.soft_sounds(turn, on=False)
 
 

@@ -2,83 +2,93 @@
 
 from __future__ import annotations
 
-from skill.handlers.base import Handler
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.envelope import Request
+from skill.handlers.base import EventHandler, Handler
+from skill.handlers.follow_ups import FOLLOW_UPS, WELCOME_NOTES
 from skill.reply import Reply
-from skill.services import confirm, session
+from skill.services import session
 from skill.turn import Turn
 
 
 class LaunchRequestHandler(Handler):
     request_types = ("LaunchRequest",)
 
-    def respond(self, turn: Turn) -> Reply:
-        return session.launch(turn)
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        return session.launch(turn, WELCOME_NOTES)
 
 
 class HelpIntentHandler(Handler):
     intents = ("AMAZON.HelpIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return session.help(turn)
 
 
 class StopOrCancelIntentHandler(Handler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return session.goodbye(turn)
 
 
 class NavigateHomeIntentHandler(Handler):
     intents = ("AMAZON.NavigateHomeIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return session.home(turn)
 
 
 class RepeatIntentHandler(Handler):
     intents = ("AMAZON.RepeatIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return session.repeat(turn)
 
 
 class YesIntentHandler(Handler):
+    """A yes to the question the household was just asked (see ``follow_ups``)."""
+
     intents = ("AMAZON.YesIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
-        return confirm.answer(turn, yes=True)
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        follow_up = FOLLOW_UPS.get(turn.pending) if turn.pending else None
+        return follow_up.yes(turn) if follow_up else session.not_waiting(turn)
 
 
 class NoIntentHandler(Handler):
+    """A no to the question the household was just asked (see ``follow_ups``)."""
+
     intents = ("AMAZON.NoIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
-        return confirm.answer(turn, yes=False)
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        follow_up = FOLLOW_UPS.get(turn.pending) if turn.pending else None
+        return follow_up.no(turn) if follow_up else session.not_waiting(turn)
 
 
-class SessionEndedRequestHandler(Handler):
+class SessionEndedRequestHandler(EventHandler):
     request_types = ("SessionEndedRequest",)
 
-    def respond(self, turn: Turn) -> Reply:
-        return session.session_ended(turn)
+    def respond(self, request: Request) -> Reply:
+        return session.nothing()
 
 
 class FallbackIntentHandler(Handler):
     """AMAZON.FallbackIntent and any intent nothing else claimed."""
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return session.fallback(turn)
 
 
-class UnsupportedRequestHandler(Handler):
+class UnsupportedRequestHandler(EventHandler):
     """Any other request type (events, system messages): answered without speech."""
 
-    def can_handle(self, handler_input: object) -> bool:  # type: ignore[override]
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
-    def respond(self, turn: Turn) -> Reply:
-        return session.unsupported(turn)
+    def respond(self, request: Request) -> Reply:
+        return session.nothing()
 
 
 HANDLERS = (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler
+from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model.response import Response
 
-from skill.handlers.base import turn_of
+from skill.handlers.base import exchange_of
 from skill.reply import Reply
 from skill.speech.render import render
 from skill.store import HouseholdConflict, StoreError
@@ -16,7 +16,7 @@ from skill.store import HouseholdConflict, StoreError
 log = logging.getLogger(__name__)
 
 
-class StoreUnavailableHandler(AbstractExceptionHandler):  # type: ignore[misc]
+class StoreUnavailableHandler(AbstractExceptionHandler):
     """The household store did not answer: apologise and suggest trying again.
 
     A version conflict on the first attempt is not handled here: it propagates so
@@ -25,26 +25,26 @@ class StoreUnavailableHandler(AbstractExceptionHandler):  # type: ignore[misc]
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         if isinstance(exception, HouseholdConflict):
-            return turn_of(handler_input).attempt > 1
+            return exchange_of(handler_input).attempt > 1
         return isinstance(exception, StoreError)
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        turn = turn_of(handler_input)
-        turn.handler = turn.handler or type(self).__name__
+        exchange = exchange_of(handler_input)
+        exchange.handler = exchange.handler or type(self).__name__
         log.warning("store unavailable: %s", type(exception).__name__)
         handler_input.response_builder.response = Response()
-        return render(handler_input, turn, Reply.tell("error.store"))
+        return render(handler_input, exchange, Reply.tell("error.store"))
 
 
-class CatchAllExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
+class CatchAllExceptionHandler(AbstractExceptionHandler):
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return not isinstance(exception, HouseholdConflict)
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        turn = turn_of(handler_input)
-        log.error("unhandled error in %s", turn.handler, exc_info=exception)
+        exchange = exchange_of(handler_input)
+        log.error("unhandled error in %s", exchange.handler, exc_info=exception)
         handler_input.response_builder.response = Response()
-        return render(handler_input, turn, Reply.tell("error.generic"))
+        return render(handler_input, exchange, Reply.tell("error.generic"))
 
 
 EXCEPTION_HANDLERS = (StoreUnavailableHandler(), CatchAllExceptionHandler())

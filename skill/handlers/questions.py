@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from skill.envelope import Request
+from skill.exchange import Exchange
 from skill.handlers.base import Handler
 from skill.reply import Reply
 from skill.services import questions
@@ -11,28 +13,28 @@ from skill.turn import Turn
 class TonightsQuestionIntentHandler(Handler):
     intents = ("TonightsQuestionIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.tonight(turn)
 
 
 class NextQuestionIntentHandler(Handler):
     intents = ("NextQuestionIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.next_question(turn)
 
 
 class SkipQuestionIntentHandler(Handler):
     intents = ("SkipQuestionIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.skip(turn)
 
 
 class ReadQuestionAgainIntentHandler(Handler):
     intents = ("ReadQuestionAgainIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.again(turn)
 
 
@@ -41,24 +43,24 @@ class RepeatWithNothingSaidHandler(Handler):
 
     intents = ("AMAZON.RepeatIntent",)
 
-    def applies(self, turn: Turn) -> bool:
-        return questions.nothing_said_yet(turn)
+    def applies(self, exchange: Exchange) -> bool:
+        return questions.nothing_said_yet(exchange.session)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.again(turn)
 
 
 class WhichQuestionIntentHandler(Handler):
     intents = ("WhichQuestionIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.which(turn)
 
 
 class StartQuestionsOverIntentHandler(Handler):
     intents = ("StartQuestionsOverIntent",)
 
-    def respond(self, turn: Turn) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.start_over(turn)
 
 

@@ -10,11 +10,17 @@ works from another session within half an hour.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
+from skill.codec import decode_progress, encode_progress
+from skill.content.catalog import LocaleCatalog
 from skill.domain.check_in import (
     ACTIVE,
+    CONFIRMS,
     MINUTE,
+    SETUPS,
     TIMED,
     CheckInRecord,
     CheckInSettings,
@@ -24,6 +30,7 @@ from skill.domain.check_in import (
     Progress,
     Spot,
     apply,
+    here,
     locate,
     minutes_between,
     perform,
@@ -32,111 +39,15 @@ from skill.domain.check_in import (
 )
 from skill.domain.check_in import start as fresh
 from skill.domain.timeline import Cue, Segment, Timeline
-from skill.reply import Reply, Say
-from skill.services import session
-from skill.speech.apla import cue_texts, estimate_ms
-from skill.speech.catalog import ContentError, LocaleCatalog
+from skill.reply import CONTEXT, PENDING, Ask, Reply, Say
+from skill.speech.apla import estimate_ms
 from skill.turn import Turn
 
 SESSION_KEY = "check_in"
+"""Session attribute: the check-in under way (``skill.codec``'s progress shape)."""
 FEATURE = "check_in"
 AMBIENCE = "stream"
 NAME_LENGTH = 30
-
-SPEECH_KEYS: tuple[str, ...] = (
-    "check_in.intro",
-    "check_in.intro_short",
-    "check_in.goodbye",
-    "check_in.swap",
-    "check_in.skipped",
-    "check_in.more_time",
-    "check_in.invalid",
-    "check_in.invalid_timed",
-    "check_in.fallback",
-    "check_in.fallback_timed",
-    "check_in.stopped",
-    "check_in.none",
-    "check_in.none_reprompt",
-    "check_in.nothing_to_resume",
-    "check_in.welcome_back",
-    "check_in.morning.intro",
-    "check_in.morning.intro_short",
-    "check_in.morning.goodbye",
-    "check_in.cue.share",
-    "check_in.cue.reflect",
-    "check_in.cue.clarify",
-    "check_in.cue.reflect_again",
-    "check_in.cue.morning",
-    "check_in.cue.morning_next",
-    "check_in.cue.appreciate",
-    "check_in.cue.appreciate_next",
-    "check_in.cue.breathe",
-    "check_in.cue.breathe_mid",
-    "check_in.cue.halfway",
-    "check_in.cue.ten_seconds",
-    "check_in.cue.resume",
-    "check_in.cue.resume_appreciate",
-    "check_in.cue.resume_breathe",
-    "check_in.ask.confirm",
-    "check_in.ask.after_breath",
-    "check_in.ask.paused",
-    "check_in.ask.go_on",
-    "check_in.ask.next_speaker",
-    "check_in.ask.next_reflect",
-    "check_in.ask.next",
-    "check_in.reprompt.setup",
-    "check_in.reprompt.confirm",
-    "check_in.reprompt.after_breath",
-    "check_in.reprompt.paused",
-    "check_in.reprompt.hold",
-    "check_in.help.setup",
-    "check_in.help.timed",
-    "check_in.help.confirm",
-    "check_in.help.hold",
-    "check_in.continue.back",
-    "check_in.continue.nothing",
-    "check_in.continue.stale",
-    "check_in.settings.turn_length",
-    "check_in.settings.turn_range",
-    "check_in.settings.turn_range_reprompt",
-    "check_in.settings.skip_intro",
-    "check_in.settings.sounds_on",
-    "check_in.settings.sounds_off",
-    "check_in.settings.reprompt",
-    "check_in.names.saved",
-    "check_in.names.missing",
-    "check_in.names.missing_reprompt",
-    "check_in.label.first",
-    "check_in.label.second",
-    "check_in.time.seconds",
-    "check_in.time.one_minute",
-    "check_in.time.minutes",
-    "check_in.time.one_minute_seconds",
-    "check_in.time.minutes_seconds",
-)
-SAMPLE_PARAMS = {
-    "speaker": "Sam",
-    "listener": "Alex",
-    "first": "Sam",
-    "second": "Alex",
-    "person": "Sam",
-    "time": "2 minutes",
-    "seconds": 30,
-    "minutes": 2,
-}
-
-
-def check_content(catalog: LocaleCatalog) -> None:
-    """Every check-in line exists and fills in from the parameters the feature passes."""
-    missing = catalog.missing(SPEECH_KEYS)
-    if missing:
-        raise ContentError(f"{catalog.locale}: check-in line {missing[0]!r} is missing")
-    for key in SPEECH_KEYS:
-        try:
-            cue_texts(Cue(key, SAMPLE_PARAMS), catalog)
-        except (KeyError, ValueError, IndexError) as exc:
-            raise ContentError(f"{catalog.locale}: check-in line {key!r}: {exc}") from None
-
 
 # -- words and time for the domain --------------------------------------------
 
@@ -191,7 +102,7 @@ def start_morning(turn: Turn) -> Reply:
 
 def _begin(turn: Turn, morning: bool, lead: tuple[Say, ...] = ()) -> Reply:
     record = turn.household.check_in
-    progress = fresh(morning, record.next_starter, turn.request.instant)
+    progress = fresh(morning, record.next_starter, turn.now)
     asked = prompt(progress, _voice(turn), brief=record.settings.skip_intro)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
     reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
@@ -201,15 +112,15 @@ def _begin(turn: Turn, morning: bool, lead: tuple[Say, ...] = ()) -> Reply:
 # -- the check-in in this session -----------------------------------------------
 
 
-def in_progress(turn: Turn) -> bool:
+def in_progress(session: Mapping[str, Any]) -> bool:
     """Whether this session is inside a check-in (flow-gated handlers answer then)."""
-    progress = _session_progress(turn)
+    progress = decode_progress(session.get(SESSION_KEY))
     return progress is not None and progress.active
 
 
-def owns_answer(turn: Turn) -> bool:
+def owns_answer(session: Mapping[str, Any]) -> bool:
     """A yes or no in this session belongs to the check-in (no other question is pending)."""
-    return in_progress(turn) and turn.pending is None
+    return in_progress(session) and Ask.read(session.get(PENDING)) is None
 
 
 def ready(turn: Turn) -> Reply:
@@ -219,7 +130,7 @@ def ready(turn: Turn) -> Reply:
 def answer(turn: Turn, yes: bool) -> Reply:
     progress = _session_progress(turn)
     lead: tuple[Say, ...] = ()
-    if yes and progress is not None and _here(turn, progress) is Phase.CONFIRM_1:
+    if yes and progress is not None and here(progress, turn.now) is Phase.CONFIRM_1:
         lead = (Say("check_in.swap"),)
     return _event(turn, Event.YES if yes else Event.NO, lead)
 
@@ -252,7 +163,7 @@ def help(turn: Turn) -> Reply:
     progress = _session_progress(turn)
     if progress is None:
         return _nothing_running()
-    return _event(turn, Event.HELP, (Say(_help_key(_here(turn, progress))),))
+    return _event(turn, Event.HELP, (Say(_help_key(here(progress, turn.now))),))
 
 
 def fallback(turn: Turn) -> Reply:
@@ -264,42 +175,40 @@ def fallback(turn: Turn) -> Reply:
 
 def resume(turn: Turn) -> Reply:
     """Resume a pause here, or pick up a recent check-in from another session."""
-    if in_progress(turn):
+    if in_progress(turn.session):
         return _event(turn, Event.RESUME)
     mirror = turn.household.check_in.active
-    if mirror is None or not mirror.resumable(turn.request.instant):
+    if mirror is None or not mirror.resumable(turn.now):
         return Reply.ask("check_in.nothing_to_resume", "check_in.none_reprompt")
     return _pick_up(turn, mirror)
 
 
 def continue_check_in(turn: Turn) -> Reply:
     """ "Continue our check-in": the right step within half an hour, else a fresh start."""
-    if in_progress(turn):
+    if in_progress(turn.session):
         return _event(turn, Event.RESUME)
     mirror = turn.household.check_in.active
     if mirror is None or mirror.phase not in ACTIVE | {Phase.ENDED}:
         return _begin(turn, morning=False, lead=(Say("check_in.continue.nothing"),))
-    if not mirror.resumable(turn.request.instant):
+    if not mirror.resumable(turn.now):
         return _begin(turn, morning=mirror.morning, lead=(Say("check_in.continue.stale"),))
     return _pick_up(turn, mirror)
 
 
 def session_ended(turn: Turn) -> Reply:
     """The session closed mid check-in: remember where, so it can be continued."""
-    session.log_reported_error(turn, "session ended with an error")
     progress = _session_progress(turn)
     if progress is not None and progress.active:
-        move = apply(progress, Event.STOP, turn.request.instant, _settings(turn))
+        move = apply(progress, Event.STOP, turn.now, _settings(turn))
         if move.valid:
             _mirror(turn, move.progress)
     return Reply.nothing()
 
 
-@session.welcome_note
 def welcome_note(turn: Turn) -> Reply | None:
     """Mention a check-in that can still be continued."""
     mirror = turn.household.check_in.active
-    if mirror is not None and mirror.resumable(turn.request.instant):
+    if mirror is not None and mirror.resumable(turn.now):
         return Reply.tell("check_in.welcome_back")
     return None
 
@@ -348,7 +257,7 @@ def soft_sounds(turn: Turn, on: bool) -> Reply:
 def _after_setting(turn: Turn, line: Say) -> Reply:
     progress = _session_progress(turn)
     if progress is not None and progress.active:
-        move = apply(progress, Event.REPEAT, turn.request.instant, _settings(turn))
+        move = apply(progress, Event.REPEAT, turn.now, _settings(turn))
         return _respond(turn, move, (line,), brief=True)
     return Reply.ask(line.key, "check_in.settings.reprompt", **line.params)
 
@@ -360,12 +269,12 @@ def _event(turn: Turn, event: Event, lead: tuple[Say, ...] = (), brief: bool = T
     progress = _session_progress(turn)
     if progress is None or not progress.active:
         return _nothing_running()
-    move = apply(progress, event, turn.request.instant, _settings(turn))
+    move = apply(progress, event, turn.now, _settings(turn))
     return _respond(turn, move, lead, brief)
 
 
 def _pick_up(turn: Turn, mirror: Progress) -> Reply:
-    move = apply(mirror, Event.CONTINUE, turn.request.instant, _settings(turn))
+    move = apply(mirror, Event.CONTINUE, turn.now, _settings(turn))
     return _respond(turn, move, (Say("check_in.continue.back"),))
 
 
@@ -375,16 +284,16 @@ def _respond(turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = T
     if move.goal is Phase.ENDED:
         _mirror(turn, move.progress)
         return Reply.tell("check_in.stopped").with_session(
-            **{SESSION_KEY: None, session.CONTEXT: None}
+            **{SESSION_KEY: None, CONTEXT: None}
         )
-    if move.goal in (Phase.SETUP, Phase.MORNING_SETUP) and move.goal is not move.here:
+    if move.goal in SETUPS and move.goal is not move.here:
         return _begin(turn, morning=move.goal is Phase.MORNING_SETUP, lead=lead)
     return _play(turn, move.progress, move.play, lead, brief)
 
 
 def _stay(turn: Turn, progress: Progress, timed_key: str, waiting_key: str) -> Reply:
     """Stay with the current step: carry on with its time left, or ask its question again."""
-    spot = locate(progress, turn.request.instant)
+    spot = locate(progress, turn.now)
     key = timed_key if spot is not None else waiting_key
     return _play(turn, progress, spot, (Say(key),), brief=True)
 
@@ -396,7 +305,7 @@ def _play(
     voice = _voice(turn)
     record = turn.household.check_in
     lead_ms = sum(voice.length_ms(Cue(line.key, line.params)) for line in lead)
-    show = perform(progress, play, voice, turn.request.instant, record.settings, lead_ms=lead_ms)
+    show = perform(progress, play, voice, turn.now, record.settings, lead_ms=lead_ms)
     after = show.progress
     if progress.began is None and after.began is not None:
         record = replace(record, next_starter=1 - after.starter)
@@ -406,7 +315,7 @@ def _play(
         _keep(turn, record.completed(turn.clock.today, minutes, after.morning))
         speech = lead if show.segments else (*lead, _say(show.prompt.ask))
         reply = Reply(speech=speech, audio=timeline if show.segments else None, end_session=True)
-        return reply.with_session(**{SESSION_KEY: None, session.CONTEXT: None})
+        return reply.with_session(**{SESSION_KEY: None, CONTEXT: None})
     asked = show.prompt if show.segments else prompt(after, voice, brief=brief)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
     if show.segments:
@@ -420,7 +329,7 @@ def _save(
     turn: Turn, progress: Progress, reply: Reply, record: CheckInRecord | None = None
 ) -> Reply:
     _keep(turn, replace(record or turn.household.check_in, active=progress))
-    return reply.with_session(**{SESSION_KEY: progress.to_data(), session.CONTEXT: FEATURE})
+    return reply.with_session(**{SESSION_KEY: encode_progress(progress), CONTEXT: FEATURE})
 
 
 def _mirror(turn: Turn, progress: Progress) -> None:
@@ -436,24 +345,19 @@ def _nothing_running() -> Reply:
 
 
 def _session_progress(turn: Turn) -> Progress | None:
-    return Progress.from_data(turn.session.get(SESSION_KEY))
+    return decode_progress(turn.session.get(SESSION_KEY))
 
 
 def _settings(turn: Turn) -> CheckInSettings:
     return turn.household.check_in.settings
 
 
-def _here(turn: Turn, progress: Progress) -> Phase:
-    spot = locate(progress, turn.request.instant)
-    return spot.phase if spot else progress.phase
-
-
 def _help_key(phase: Phase) -> str:
     if phase in TIMED:
         return "check_in.help.timed"
-    if phase in (Phase.CONFIRM_1, Phase.CONFIRM_2):
+    if phase in CONFIRMS:
         return "check_in.help.confirm"
-    if phase in (Phase.SETUP, Phase.MORNING_SETUP):
+    if phase in SETUPS:
         return "check_in.help.setup"
     return "check_in.help.hold"
 

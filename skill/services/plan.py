@@ -2,143 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
+from skill.content.plan import maintenance, week
 from skill.domain import plan as domain
-from skill.domain.plan import PLAN_DAYS, PLAN_WEEKS, Pace, PlanState, PlanWeek, Position, Stage
-from skill.reply import Reply
-from skill.services import confirm, session
-from skill.speech.catalog import (
-    ContentError,
-    LocaleCatalog,
-    check_ssml_safe,
-    per_catalog,
-    table_text,
-)
+from skill.domain.plan import PLAN_DAYS, PLAN_WEEKS, Pace, PlanState, Position, Stage
+from skill.reply import CONTEXT, Ask, Reply
 from skill.turn import Turn
 
-CONTEXT = "plan"
-MAX_TITLE_WORDS = 8
-MAX_SUMMARY_WORDS = 50
-SUMMARY_SENTENCES = 2
-PRACTICES = (2, 3)
-MAX_PRACTICE_WORDS = 45
-MAX_TIP_WORDS = 20
-SENTENCE = re.compile(r"[^.!?]+[.!?]+(?:\s+|$)")
-
-
-@dataclass(frozen=True)
-class Maintenance:
-    """What the content says about life after week eight."""
-
-    title: str
-    summary: str
-    tip: str
-
-
-# -- content -------------------------------------------------------------
-
-
-@per_catalog
-def weeks(catalog: LocaleCatalog) -> tuple[PlanWeek, ...]:
-    """The plan's weeks, in order, read from the ``[[plan_weeks]]`` table."""
-    raw = catalog.table("plan_weeks")
-    if not isinstance(raw, list):
-        raise ContentError(f"{catalog.locale}: [[plan_weeks]] must be a list of tables")
-    return tuple(_week(catalog.locale, index, item) for index, item in enumerate(raw, start=1))
-
-
-def week(catalog: LocaleCatalog, number: int) -> PlanWeek:
-    """Week ``number`` (1-8) of the plan."""
-    return weeks(catalog)[min(max(number, 1), PLAN_WEEKS) - 1]
-
-
-@per_catalog
-def maintenance(catalog: LocaleCatalog) -> Maintenance:
-    raw = catalog.table("plan_maintenance")
-    where = f"{catalog.locale}: [plan_maintenance]"
-    if not isinstance(raw, Mapping):
-        raise ContentError(f"{where} must be a table")
-    return Maintenance(
-        title=table_text(where, raw, "title"),
-        summary=table_text(where, raw, "summary"),
-        tip=table_text(where, raw, "tip"),
-    )
-
-
-def _week(locale: str, index: int, item: Any) -> PlanWeek:
-    where = f"{locale}: plan week {index}"
-    if not isinstance(item, Mapping):
-        raise ContentError(f"{where} must be a table")
-    practices = item.get("practices")
-    if not isinstance(practices, list) or not all(
-        isinstance(p, str) and p.strip() for p in practices
-    ):
-        raise ContentError(f"{where}: practices must be a list of lines")
-    number = item.get("number")
-    if number != index:
-        raise ContentError(f"{where}: number is {number!r}, expected {index}")
-    return PlanWeek(
-        number=index,
-        id=table_text(where, item, "id"),
-        title=table_text(where, item, "title"),
-        summary=table_text(where, item, "summary"),
-        practices=tuple(p.strip() for p in practices),
-        tip=table_text(where, item, "tip"),
-    )
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def sentence_count(text: str) -> int:
-    """Sentences ending in . ! or ?; text left over without an ending counts as one more."""
-    found = SENTENCE.findall(text.strip())
-    rest = SENTENCE.sub("", text.strip()).strip()
-    return len(found) + (1 if rest else 0)
-
-
-def check_content(catalog: LocaleCatalog) -> None:
-    """Raise ContentError unless the plan and ritual content is complete and speakable."""
-    from skill.services import rituals
-
-    plan_weeks = weeks(catalog)
-    if len(plan_weeks) != PLAN_WEEKS:
-        raise ContentError(f"{catalog.locale}: the plan needs {PLAN_WEEKS} weeks")
-    ids = [w.id for w in plan_weeks]
-    if len(set(ids)) != len(ids):
-        raise ContentError(f"{catalog.locale}: plan week ids repeat: {ids}")
-    for w in plan_weeks:
-        where = f"{catalog.locale}: plan week {w.number}"
-        if word_count(w.title) > MAX_TITLE_WORDS:
-            raise ContentError(f"{where}: the title is longer than {MAX_TITLE_WORDS} words")
-        _check_summary(where, w.summary)
-        low, high = PRACTICES
-        if not low <= len(w.practices) <= high:
-            raise ContentError(f"{where}: needs {low} to {high} practices")
-        for practice in w.practices:
-            check_ssml_safe(practice, f"{where}: practice")
-            if word_count(practice) > MAX_PRACTICE_WORDS:
-                raise ContentError(f"{where}: a practice is over {MAX_PRACTICE_WORDS} words")
-        if word_count(w.tip) > MAX_TIP_WORDS:
-            raise ContentError(f"{where}: the tip is over {MAX_TIP_WORDS} words")
-    after = maintenance(catalog)
-    _check_summary(f"{catalog.locale}: [plan_maintenance]", after.summary)
-    rituals.check_content(catalog)
-
-
-def _check_summary(where: str, summary: str) -> None:
-    if sentence_count(summary) != SUMMARY_SENTENCES:
-        raise ContentError(f"{where}: the summary must be {SUMMARY_SENTENCES} sentences")
-    if word_count(summary) > MAX_SUMMARY_WORDS:
-        raise ContentError(f"{where}: the summary is over {MAX_SUMMARY_WORDS} words")
-
-
-# -- state -----------------------------------------------------------------
+FEATURE = "plan"
 
 
 def where(turn: Turn) -> Position:
@@ -149,9 +21,6 @@ def where(turn: Turn) -> Position:
 def _save(turn: Turn, state: PlanState) -> None:
     if state != turn.household.plan:
         turn.update(replace(turn.household, plan=state))
-
-
-# -- answers -----------------------------------------------------------------
 
 
 def start(turn: Turn) -> Reply:
@@ -221,20 +90,22 @@ def go_back(turn: Turn) -> Reply:
     return _pace(turn, domain.go_back(turn.household.plan, turn.clock.today))
 
 
+PACE_KEYS = {
+    Pace.HELD: "plan.held",
+    Pace.FIRST_WEEK: "plan.first_week",
+    Pace.MAINTENANCE: "plan.stay_in_maintenance",
+    Pace.LIMIT: "plan.hold_limit",
+}
+
+
 def _pace(turn: Turn, change: domain.PaceChange) -> Reply:
     if change.pace is Pace.NOT_STARTED:
         return _offer_start(turn)
     _save(turn, change.state)
-    if change.pace is Pace.HELD:
-        return Reply.tell("plan.held", number=change.week)
     if change.pace is Pace.WENT_BACK:
         back = week(turn.catalog, change.week)
         return Reply.tell("plan.went_back", number=back.number, title=back.title)
-    if change.pace is Pace.FIRST_WEEK:
-        return Reply.tell("plan.first_week")
-    if change.pace is Pace.MAINTENANCE:
-        return Reply.tell("plan.stay_in_maintenance")
-    return Reply.tell("plan.hold_limit")
+    return Reply.tell(PACE_KEYS[change.pace], number=change.week)
 
 
 def restart(turn: Turn) -> Reply:
@@ -242,8 +113,24 @@ def restart(turn: Turn) -> Reply:
     if where(turn).stage is Stage.NOT_STARTED:
         return _offer_start(turn, "plan.restart_not_started")
     return Reply.ask(
-        "plan.restart_confirm", "plan.restart_reprompt", pending="plan.restart"
-    ).with_session(context=CONTEXT)
+        "plan.restart_confirm", "plan.restart_reprompt", pending=Ask.RESTART_PLAN
+    ).with_session(**{CONTEXT: FEATURE})
+
+
+def restarted(turn: Turn) -> Reply:
+    """The yes to restarting: week one, from today."""
+    _save(turn, domain.restart(turn.household.plan, turn.clock.today))
+    return _this_week(turn, 1).first("plan.restarted")
+
+
+def kept(turn: Turn) -> Reply:
+    """The no to restarting."""
+    return Reply.tell("plan.restart_kept")
+
+
+def declined(turn: Turn) -> Reply:
+    """A no to an offer (start the plan, hear the practices or the weekly rituals)."""
+    return Reply.tell("plan.declined")
 
 
 def progress(turn: Turn) -> Reply:
@@ -266,19 +153,30 @@ def progress(turn: Turn) -> Reply:
     ).then("plan.encouragement")
 
 
+def welcome_note(turn: Turn) -> Reply | None:
+    """One short line for a returning household already on the plan."""
+    here = where(turn)
+    if here.stage is Stage.IN_PLAN:
+        current = week(turn.catalog, here.week)
+        return Reply.tell("plan.welcome_week", number=current.number, title=current.title)
+    if here.stage is Stage.MAINTENANCE:
+        return Reply.tell("plan.welcome_maintenance")
+    return None
+
+
 def _this_week(turn: Turn, number: int) -> Reply:
     current = week(turn.catalog, number)
     return (
         Reply.ask(
             "plan.current_week",
             "plan.offer_practices_reprompt",
-            pending="plan.practices",
+            pending=Ask.PLAN_PRACTICES,
             number=current.number,
             title=current.title,
             summary=current.summary,
         )
         .then("plan.offer_practices")
-        .with_session(context=CONTEXT)
+        .with_session(**{CONTEXT: FEATURE})
     )
 
 
@@ -288,11 +186,11 @@ def _maintenance(turn: Turn) -> Reply:
         Reply.ask(
             "plan.maintenance",
             "plan.offer_weekly_reprompt",
-            pending="plan.weekly",
+            pending=Ask.WEEKLY_RITUALS,
             summary=after.summary,
         )
         .then("plan.offer_weekly")
-        .with_session(context=CONTEXT)
+        .with_session(**{CONTEXT: FEATURE})
     )
 
 
@@ -301,47 +199,4 @@ def _offer_start(
     key: str = "plan.not_started_short",
     reprompt: str = "plan.not_started_reprompt",
 ) -> Reply:
-    return Reply.ask(key, reprompt, pending="plan.start").with_session(context=CONTEXT)
-
-
-# -- yes / no ------------------------------------------------------------------
-
-
-@confirm.on_answer("plan.start")
-def _answer_start(turn: Turn, yes: bool) -> Reply:
-    return start(turn) if yes else Reply.tell("plan.declined")
-
-
-@confirm.on_answer("plan.practices")
-def _answer_practices(turn: Turn, yes: bool) -> Reply:
-    return practices(turn) if yes else Reply.tell("plan.declined")
-
-
-@confirm.on_answer("plan.restart")
-def _answer_restart(turn: Turn, yes: bool) -> Reply:
-    if not yes:
-        return Reply.tell("plan.restart_kept")
-    _save(turn, domain.restart(turn.household.plan, turn.clock.today))
-    return _this_week(turn, 1).first("plan.restarted")
-
-
-@confirm.on_answer("plan.weekly")
-def _answer_weekly(turn: Turn, yes: bool) -> Reply:
-    from skill.services import rituals
-
-    return rituals.weekly(turn) if yes else Reply.tell("plan.declined")
-
-
-# -- launch ----------------------------------------------------------------------
-
-
-@session.welcome_note
-def welcome(turn: Turn) -> Reply | None:
-    """One short line for a returning household already on the plan."""
-    here = where(turn)
-    if here.stage is Stage.IN_PLAN:
-        current = week(turn.catalog, here.week)
-        return Reply.tell("plan.welcome_week", number=current.number, title=current.title)
-    if here.stage is Stage.MAINTENANCE:
-        return Reply.tell("plan.welcome_maintenance")
-    return None
+    return Reply.ask(key, reprompt, pending=Ask.START_PLAN).with_session(**{CONTEXT: FEATURE})

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from skill.reply import Reply
+from skill.reply import CONTEXT, Reply
 from skill.speech.render import remembered
 from skill.turn import Turn
 
-log = logging.getLogger(__name__)
-
-CONTEXT = "context"
-"""Session attribute naming the flow the household is in, so help and fallback can fit it."""
-
 WelcomeNote = Callable[[Turn], Reply | None]
-_WELCOME_NOTES: list[WelcomeNote] = []
+"""A one-line note a feature adds to a returning household's welcome, or None."""
 
 
-def welcome_note(function: WelcomeNote) -> WelcomeNote:
-    """Register a one-line note a feature adds to the returning welcome (first that speaks wins)."""
-    _WELCOME_NOTES.append(function)
-    return function
-
-
-def launch(turn: Turn) -> Reply:
+def launch(turn: Turn, notes: Sequence[WelcomeNote] = ()) -> Reply:
+    """Welcome the household; a returning one hears the first of ``notes`` that speaks."""
     household = turn.household
     today = turn.clock.today
     if household.is_new:
@@ -38,7 +26,7 @@ def launch(turn: Turn) -> Reply:
             replace(household, visits=household.visits + 1, first_seen=first_seen, last_seen=today)
         )
     reply = Reply.ask("launch.returning", "launch.returning_reprompt")
-    for note in _WELCOME_NOTES:
+    for note in notes:
         extra = note(turn)
         if extra is not None:
             return replace(reply, speech=(*reply.speech, *extra.speech))
@@ -50,13 +38,11 @@ def home(turn: Turn) -> Reply:
 
 
 def help(turn: Turn) -> Reply:
-    key = _in_context(turn, "help")
-    return Reply.ask(key, "help.reprompt")
+    return Reply.ask(_in_context(turn, "help"), "help.reprompt")
 
 
 def fallback(turn: Turn) -> Reply:
-    key = _in_context(turn, "fallback")
-    return Reply.ask(key, "fallback.reprompt")
+    return Reply.ask(_in_context(turn, "fallback"), "fallback.reprompt")
 
 
 def goodbye(turn: Turn) -> Reply:
@@ -70,26 +56,13 @@ def repeat(turn: Turn) -> Reply:
     return again
 
 
-def log_reported_error(turn: Turn, what: str) -> None:
-    """Log the error Alexa reports in a request (its type and message, never speech or ids)."""
-    request = turn.request.raw.get("request")
-    error = request.get("error") if isinstance(request, dict) else None
-    if isinstance(request, dict) and isinstance(error, dict):
-        details = {
-            "reason": request.get("reason"),
-            "error_type": error.get("type"),
-            "error_message": str(error.get("message", ""))[:200],
-        }
-        log.warning("%s: %s", what, json.dumps(details, sort_keys=True))
+def not_waiting(turn: Turn) -> Reply:
+    """A yes or no when no question was asked."""
+    return Reply.ask("yes_no.unexpected", "yes_no.unexpected_reprompt")
 
 
-def session_ended(turn: Turn) -> Reply:
-    log_reported_error(turn, "session ended with an error")
-    return Reply.nothing()
-
-
-def unsupported(turn: Turn) -> Reply:
-    """A request type the skill does not use: nothing to say."""
+def nothing() -> Reply:
+    """Requests that take no speech: session ends, events, what the skill does not use."""
     return Reply.nothing()
 
 

@@ -19,15 +19,13 @@ import random
 import re
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
 
+from skill.content.catalog import LocaleCatalog
 from skill.domain.timeline import Cue, Segment, Silence, Sound, Timeline
-from skill.speech.catalog import LocaleCatalog
 
 APLA_VERSION = "0.91"
-MAX_AUDIO_MS = 240_000
 TOKEN = "closer-together-timeline"
 LIBRARY = "soundbank://soundlibrary/"
 
@@ -69,19 +67,13 @@ def speech_ms(ssml: str) -> int:
     return UTTERANCE_MS + words * WORD_MS + pauses
 
 
-def cue_texts(cue: Cue, catalog: LocaleCatalog) -> list[str]:
-    """Every variation of a cue, as SSML fragments with its parameters filled in."""
-    safe = {name: escape(str(value)) for name, value in cue.params.items()}
-    return [variant.format_map(safe) for variant in catalog.variants(cue.key)]
-
-
 def estimate_ms(segment: Segment, catalog: LocaleCatalog) -> int:
     """How long a segment plays: silences exactly, speech by its longest variation."""
     if isinstance(segment, Silence):
         return segment.ms
     if isinstance(segment, Sound):
         return SOUNDS[segment.name].ms
-    return max(speech_ms(text) for text in cue_texts(segment, catalog))
+    return max(speech_ms(text) for text in catalog.texts(segment.key, segment.params))
 
 
 def document(

@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from ask_sdk_model import Response
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.response import Response
+from ask_sdk_model.ui.simple_card import SimpleCard
 
-from skill.reply import Reply, Say
+from skill.content.catalog import LocaleCatalog
+from skill.reply import PENDING, REPEAT, Ask, Reply, Say
 from skill.speech.apla import render_directive
-from skill.speech.catalog import LocaleCatalog
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
 
-    from skill.turn import Turn
-
-REPEAT = "repeat"
-PENDING = "pending"
+    from skill.exchange import Exchange
 
 
 def ssml(catalog: LocaleCatalog, lines: tuple[Say, ...], rng: random.Random) -> str:
     return " ".join(catalog.text(line.key, line.params, rng) for line in lines)
 
 
-def render(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Response:
-    turn.reply = reply
+def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Response:
+    exchange.reply = reply
     builder = handler_input.response_builder
-    session = turn.session
+    session = exchange.session
     if reply.silent:
         return builder.response
-    catalog = turn.catalog
-    rng = random.Random(turn.request.request_id)
+    catalog = exchange.catalog
+    rng = random.Random(exchange.request.request_id)
     speech = ssml(catalog, reply.speech, rng)
     reprompt = ssml(catalog, reply.reprompt, rng)
     if reply.audio is not None:
@@ -48,7 +46,8 @@ def render(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Response:
                 content=catalog.plain(reply.card.body.key, reply.card.body.params),
             )
         )
-    builder.set_should_end_session(reply.end_session)
+    if reply.end_session is not None:
+        builder.set_should_end_session(reply.end_session)
     for name, value in reply.session.items():
         if value is None:
             session.pop(name, None)
@@ -68,7 +67,7 @@ def render(handler_input: HandlerInput, turn: Turn, reply: Reply) -> Response:
     return builder.response
 
 
-def remembered(session: dict[str, object]) -> Reply | None:
+def remembered(session: Mapping[str, Any]) -> Reply | None:
     """The last reply said in this session, to say again."""
     saved = session.get(REPEAT)
     if not isinstance(saved, dict):
@@ -85,12 +84,11 @@ def remembered(session: dict[str, object]) -> Reply | None:
     speech, reprompt = lines("speech"), lines("reprompt")
     if not speech:
         return None
-    pending = saved.get("pending")
     return Reply(
         speech=speech,
         reprompt=reprompt,
         end_session=not reprompt,
-        pending=pending if isinstance(pending, str) and reprompt else None,
+        pending=Ask.read(saved.get("pending")) if reprompt else None,
     )
 
 

@@ -3,7 +3,7 @@
 ``lint_model(model)`` returns the problems found (empty when the model is fit to
 upload): invocation name rules, intent, slot and slot type names, required
 built-in intents, sample utterance characters and slot references, and samples
-repeated anywhere in the model. ``python -m skill.model_lint`` checks every
+repeated anywhere in the model. ``python -m skill.devtools.model_lint`` checks every
 written locale and exits 1 if any problem is found.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from skill.models import LOCALES, model_path
+from skill.devtools.models import LOCALES, model_path
 
 REQUIRED_BUILT_INS: tuple[str, ...] = (
     "AMAZON.CancelIntent",

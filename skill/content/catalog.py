@@ -26,6 +26,8 @@ BASE_LOCALE = "en-US"
 ALLOWED_TAG = re.compile(r'<break time="\d{1,4}ms"/>|<break strength="(?:weak|medium|strong)"/>')
 PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
 TAG = re.compile(r"<[^>]*>")
+LOCALE_DIR = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
+"""Locale directories are named like en-GB; anything else under content/ is not a locale."""
 
 
 class ContentError(Exception):
@@ -57,6 +59,10 @@ class LocaleCatalog:
         """The keys a feature needs that this catalog lacks, in the order given."""
         return [key for key in keys if key not in self.lines]
 
+    def keys(self, prefix: str = "") -> tuple[str, ...]:
+        """Every key, or those under a prefix, in sorted order."""
+        return tuple(sorted(key for key in self.lines if key.startswith(prefix)))
+
     def variants(self, key: str) -> Variants:
         try:
             return self.lines[key]
@@ -71,6 +77,11 @@ class LocaleCatalog:
         chosen = options[0] if rng is None or len(options) == 1 else rng.choice(options)
         safe = {name: escape(str(value)) for name, value in (params or {}).items()}
         return chosen.format_map(_Strict(key, safe))
+
+    def texts(self, key: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """Every variation of a key as SSML fragments, parameters escaped."""
+        safe = {name: escape(str(value)) for name, value in (params or {}).items()}
+        return [variant.format_map(_Strict(key, safe)) for variant in self.variants(key)]
 
     def plain(self, key: str, params: Mapping[str, Any] | None = None) -> str:
         """The first variation as plain text (cards, logs of keys in tests)."""
@@ -129,7 +140,7 @@ def load_catalog(content_dir: Path) -> Catalog:
         raise ContentError(f"missing base content directory {base_dir}")
     base_lines, base_tables = _read_locale(base_dir)
     locales = {BASE_LOCALE: LocaleCatalog(BASE_LOCALE, base_lines, base_tables)}
-    for locale_dir in sorted(p for p in content_dir.iterdir() if p.is_dir()):
+    for locale_dir in sorted(p for p in content_dir.iterdir() if LOCALE_DIR.match(p.name)):
         if locale_dir.name == BASE_LOCALE:
             continue
         lines, tables = _read_locale(locale_dir)

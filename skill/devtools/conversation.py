@@ -1,7 +1,7 @@
 """A conversation with the skill as Alexa would hold it: envelopes in, responses out.
 
 Used by ``closer chat`` / ``closer say`` and by the tests, so both talk to the
-real endpoint the same way. Typed words go through ``skill.nlu`` (the
+real endpoint the same way. Typed words go through ``skill.devtools.nlu`` (the
 interaction model) to become launches, intents and slots.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from skill.devtools.nlu import Understood, Utterances
 from skill.domain.clock import system_now
-from skill.nlu import Understood, Utterances
 
 Post = Callable[[dict[str, Any]], tuple[int, dict[str, Any], Mapping[str, str]]]
 

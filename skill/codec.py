@@ -1,0 +1,293 @@
+"""The household's stored form, in one place: the item's JSON shape, both ways.
+
+``encode`` turns a Household into the compact dict the store writes; ``decode`` reads it
+back, tolerantly: a missing or malformed value reads as its default, so an item written by
+any earlier version still loads. Defaults are left out when writing, which keeps the item
+small. The check-in under way has the same shape in the session attribute ``check_in``.
+
+Field names are part of the stored contract: never rename one, only add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from skill.domain.check_in import (
+    RECENT,
+    TIMED,
+    TURN_MINUTES,
+    CheckInRecord,
+    CheckInSettings,
+    Completed,
+    Phase,
+    Progress,
+    Slot,
+    Spot,
+)
+from skill.domain.clock import read_date, read_instant, stamp
+from skill.domain.household import MAX_NAMES, Household
+from skill.domain.plan import MAX_HELD_DAYS, MAX_RESTARTS, PlanState
+from skill.domain.questions import RECENT_LIMIT, TOTAL, QuestionProgress, is_question_id
+from skill.domain.rituals import Weekday
+
+Data = dict[str, Any]
+
+
+def encode(household: Household) -> Data:
+    """The household as stored (``visits`` always; everything else only when set)."""
+    data: Data = {"visits": household.visits}
+    _put_date(data, "first_seen", household.first_seen)
+    _put_date(data, "last_seen", household.last_seen)
+    if household.timezone:
+        data["tz"] = household.timezone
+    _put_date(data, "tz_checked", household.timezone_checked)
+    if household.names:
+        data["names"] = list(household.names)
+    for name, part in (
+        ("questions", encode_questions(household.questions)),
+        ("check_in", encode_check_in(household.check_in)),
+        ("plan", encode_plan(household.plan)),
+    ):
+        if part:
+            data[name] = part
+    return data
+
+
+def decode(data: Mapping[str, Any]) -> Household:
+    tz = data.get("tz")
+    return Household(
+        visits=_count(data.get("visits")),
+        first_seen=read_date(data.get("first_seen")),
+        last_seen=read_date(data.get("last_seen")),
+        timezone=tz if isinstance(tz, str) else None,
+        timezone_checked=read_date(data.get("tz_checked")),
+        names=tuple(n for n in _list(data.get("names")) if isinstance(n, str))[:MAX_NAMES],
+        questions=decode_questions(_map(data.get("questions"))),
+        check_in=decode_check_in(_map(data.get("check_in"))),
+        plan=decode_plan(_map(data.get("plan"))),
+    )
+
+
+# -- tonight's question ---------------------------------------------------------------
+
+
+def encode_questions(progress: QuestionProgress) -> Data:
+    data: Data = {}
+    _put(data, "pos", progress.position)
+    _put_date(data, "night", progress.night)
+    _put(data, "q", progress.current)
+    _put(data, "given", progress.given)
+    _put(data, "answered", progress.answered)
+    _put(data, "skipped", progress.skipped)
+    if progress.recent:
+        data["recent"] = list(progress.recent)
+    return data
+
+
+def decode_questions(data: Mapping[str, Any]) -> QuestionProgress:
+    ids = [q for q in _list(data.get("recent")) if is_question_id(q)]
+    current = data.get("q")
+    return QuestionProgress(
+        position=min(_count(data.get("pos")), TOTAL),
+        night=read_date(data.get("night")),
+        current=current if is_question_id(current) else None,
+        given=_count(data.get("given")),
+        answered=_count(data.get("answered")),
+        skipped=_count(data.get("skipped")),
+        recent=tuple(ids[-RECENT_LIMIT:]),
+    )
+
+
+# -- the plan -------------------------------------------------------------------------
+
+
+def encode_plan(state: PlanState) -> Data:
+    data: Data = {}
+    _put_date(data, "start", state.started)
+    _put(data, "held", state.held_days)
+    if state.check_in_day:
+        data["day"] = state.check_in_day.value
+    _put(data, "restarts", state.restarts)
+    return data
+
+
+def decode_plan(data: Mapping[str, Any]) -> PlanState:
+    started = read_date(data.get("start"))
+    day = data.get("day")
+    return PlanState(
+        started=started,
+        held_days=min(_count(data.get("held")), MAX_HELD_DAYS) if started else 0,
+        check_in_day=Weekday.parse(day) if isinstance(day, str) else None,
+        restarts=min(_count(data.get("restarts")), MAX_RESTARTS),
+    )
+
+
+# -- the check-in ---------------------------------------------------------------------
+
+
+def encode_check_in(record: CheckInRecord) -> Data:
+    data: Data = {}
+    settings = encode_settings(record.settings)
+    if settings:
+        data["settings"] = settings
+    _put(data, "next_starter", record.next_starter)
+    _put(data, "count", record.count)
+    _put(data, "morning_count", record.morning_count)
+    _put(data, "total_minutes", record.total_minutes)
+    _put_date(data, "last_date", record.last_date)
+    if record.recent:
+        data["recent"] = [[c.day.isoformat(), c.minutes, int(c.morning)] for c in record.recent]
+    if record.active:
+        data["active"] = encode_progress(record.active)
+    return data
+
+
+def decode_check_in(data: Mapping[str, Any]) -> CheckInRecord:
+    recent = [c for c in (_completed(item) for item in _list(data.get("recent"))) if c]
+    return CheckInRecord(
+        settings=decode_settings(_map(data.get("settings"))),
+        next_starter=_either(data.get("next_starter")),
+        count=_count(data.get("count")),
+        morning_count=_count(data.get("morning_count")),
+        total_minutes=_count(data.get("total_minutes")),
+        last_date=read_date(data.get("last_date")),
+        recent=tuple(recent[-RECENT:]),
+        active=decode_progress(data.get("active")),
+    )
+
+
+def _completed(item: Any) -> Completed | None:
+    if not isinstance(item, list) or len(item) != 3 or not _is_int(item[1]):
+        return None
+    day = read_date(item[0])
+    return Completed(day, item[1], bool(item[2])) if day else None
+
+
+def encode_settings(settings: CheckInSettings) -> Data:
+    default = CheckInSettings()
+    return {
+        f.name: getattr(settings, f.name)
+        for f in fields(CheckInSettings)
+        if getattr(settings, f.name) != getattr(default, f.name)
+    }
+
+
+def decode_settings(data: Mapping[str, Any]) -> CheckInSettings:
+    default = CheckInSettings()
+    values: Data = {}
+    for f in fields(CheckInSettings):
+        value, fallback = data.get(f.name), getattr(default, f.name)
+        if isinstance(fallback, bool):
+            values[f.name] = value if isinstance(value, bool) else fallback
+        else:
+            values[f.name] = value if _is_int(value) and 10 <= value <= 600 else fallback
+    low, high = TURN_MINUTES
+    if not low * 60 <= values["turn_s"] <= high * 60:
+        values["turn_s"] = default.turn_s
+    return CheckInSettings(**values)
+
+
+def encode_progress(progress: Progress) -> Data:
+    """A check-in under way, as the session attribute and the household's mirror hold it."""
+    data: Data = {
+        "phase": progress.phase.value,
+        "since": stamp(progress.since),
+        "until": stamp(progress.until),
+    }
+    if progress.morning:
+        data["morning"] = True
+    _put(data, "starter", progress.starter)
+    if progress.began:
+        data["began"] = stamp(progress.began)
+    if progress.slots:
+        data["slots"] = [
+            [s.phase.value, s.begin_ms, s.start_ms, s.stop_ms, s.length_ms, s.extra_ms]
+            for s in progress.slots
+        ]
+    if progress.held:
+        held = progress.held
+        data["held"] = [held.phase.value, held.at_ms, held.length_ms, held.extra_ms]
+    return data
+
+
+def decode_progress(data: Any) -> Progress | None:
+    """A check-in under way from session or household data; None if missing or malformed."""
+    if not isinstance(data, Mapping):
+        return None
+    phase = _phase(data.get("phase"))
+    since, until = read_instant(data.get("since")), read_instant(data.get("until"))
+    if phase is None or since is None or until is None:
+        return None
+    slots = (_slot(raw) for raw in _list(data.get("slots")))
+    return Progress(
+        phase=phase,
+        since=since,
+        until=until,
+        morning=data.get("morning") is True,
+        starter=_either(data.get("starter")),
+        began=read_instant(data.get("began")),
+        slots=tuple(slot for slot in slots if slot is not None),
+        held=_spot(_list(data.get("held"))),
+    )
+
+
+def _slot(raw: Any) -> Slot | None:
+    if not isinstance(raw, list) or len(raw) != 6:
+        return None
+    phase = _phase(raw[0])
+    if phase not in TIMED or not all(_is_int(v) for v in raw[1:]):
+        return None
+    return Slot(phase, raw[1], raw[2], raw[3], raw[4], raw[5])
+
+
+def _spot(raw: list[Any]) -> Spot | None:
+    phase = _phase(raw[0]) if len(raw) == 4 else None
+    if phase is None or not all(_is_int(v) for v in raw[1:]):
+        return None
+    return Spot(phase, raw[1], raw[2], raw[3])
+
+
+def _phase(value: Any) -> Phase | None:
+    try:
+        return Phase(value)
+    except ValueError:
+        return None
+
+
+# -- tolerant readers and compact writers ------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(value: Any) -> int:
+    """A non-negative whole number, else 0."""
+    return value if _is_int(value) and value >= 0 else 0
+
+
+def _either(value: Any) -> int:
+    """0 or 1 (which partner), else 0."""
+    return value if value in (0, 1) and not isinstance(value, bool) else 0
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _put(data: Data, name: str, value: int | str | None) -> None:
+    """Write a value unless it is the default (0, empty or None)."""
+    if value:
+        data[name] = value
+
+
+def _put_date(data: Data, name: str, value: date | None) -> None:
+    if value is not None:
+        data[name] = value.isoformat()

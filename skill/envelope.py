@@ -1,0 +1,135 @@
+"""The one reader of an Alexa request envelope: the facts the skill uses, read defensively.
+
+Everything else (handlers, services, the verifier's timestamp and skill-id checks, logging)
+reads a :class:`Request`, never the raw JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from skill.domain.clock import read_instant
+
+APL_INTERFACE = "Alexa.Presentation.APL"
+
+
+class MalformedRequest(ValueError):
+    """The envelope lacks what every Alexa request has."""
+
+
+@dataclass(frozen=True)
+class ReportedError:
+    """An error Alexa reports to the skill (on SessionEndedRequest or ExceptionEncountered)."""
+
+    type: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """The few facts of an Alexa request envelope the skill uses."""
+
+    request_type: str
+    instant: datetime
+    intent: str | None = None
+    household_id: str | None = None
+    device_id: str | None = None
+    request_id: str = ""
+    application_id: str | None = None
+    locale: str | None = None
+    new_session: bool = True
+    slots: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    error: ReportedError | None = None
+    persistence_status: str | None = None
+    """For SkillDisabled: whether Alexa keeps the account's data (PERSISTED) or not."""
+
+    def slot(self, name: str) -> str | None:
+        """The slot's resolved id if entity resolution matched, else its spoken value."""
+        slot = _map(self.slots.get(name))
+        authorities = _map(slot.get("resolutions")).get("resolutionsPerAuthority")
+        for authority in authorities if isinstance(authorities, list) else ():
+            resolved = _resolved(_map(authority))
+            if resolved:
+                return resolved
+        return self.spoken(name)
+
+    def spoken(self, name: str) -> str | None:
+        """What the person actually said for a slot."""
+        value = _map(self.slots.get(name)).get("value")
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def read_request(raw: Mapping[str, Any]) -> Request:
+    """Pick the facts out of a request envelope. Raises MalformedRequest with a short reason."""
+    request = raw.get("request")
+    if not isinstance(request, Mapping):
+        raise MalformedRequest("missing request")
+    request_type = _str(request.get("type"))
+    if request_type is None:
+        raise MalformedRequest("missing request type")
+    instant = _instant(request.get("timestamp"))
+    system = _map(raw.get("context")).get("System")
+    if not isinstance(system, Mapping):
+        raise MalformedRequest("missing context.System")
+    session = _map(raw.get("session"))
+    intent = _map(request.get("intent"))
+    return Request(
+        request_type=request_type,
+        instant=instant,
+        intent=_str(intent.get("name")),
+        household_id=_str((_map(system.get("user")) or _map(session.get("user"))).get("userId")),
+        device_id=_str(_map(system.get("device")).get("deviceId")),
+        request_id=_str(request.get("requestId")) or "",
+        application_id=_str(_map(system.get("application")).get("applicationId"))
+        or _str(_map(session.get("application")).get("applicationId")),
+        locale=_str(request.get("locale")),
+        new_session=session.get("new") is not False,
+        slots=_slots(intent),
+        error=_error(request),
+        persistence_status=_str(_map(request.get("body")).get("userInformationPersistenceStatus")),
+    )
+
+
+def _instant(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise MalformedRequest("missing timestamp")
+    instant = read_instant(value)
+    if instant is None:
+        raise MalformedRequest("bad timestamp")
+    return instant
+
+
+def _slots(intent: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {
+        name: slot
+        for name, slot in _map(intent.get("slots")).items()
+        if isinstance(name, str) and isinstance(slot, Mapping)
+    }
+
+
+def _error(request: Mapping[str, Any]) -> ReportedError | None:
+    error = request.get("error")
+    if not isinstance(error, Mapping):
+        return None
+    return ReportedError(_str(error.get("type")) or "UNKNOWN", _str(request.get("reason")))
+
+
+def _resolved(authority: Mapping[str, Any]) -> str | None:
+    if _map(authority.get("status")).get("code") != "ER_SUCCESS_MATCH":
+        return None
+    values = authority.get("values")
+    if not isinstance(values, list) or not values:
+        return None
+    value = _map(_map(values[0]).get("value"))
+    return _str(value.get("id")) or _str(value.get("name"))
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
