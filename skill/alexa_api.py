@@ -9,7 +9,9 @@ import urllib.request
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
+from ask_sdk_model.services.api_client import ApiClient
+from ask_sdk_model.services.api_client_request import ApiClientRequest
+from ask_sdk_model.services.api_client_response import ApiClientResponse
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -19,7 +21,7 @@ log = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-class ShortTimeoutApiClient(ApiClient):  # type: ignore[misc]
+class ShortTimeoutApiClient(ApiClient):
     """An ask-sdk ApiClient on urllib with a timeout.
 
     HTTPS only, except for loopback hosts (local fakes of the Alexa API in tests).
@@ -60,7 +62,9 @@ def device_time_zone(handler_input: HandlerInput) -> str | None:
         else None
     )
     device = system.device if system else None
-    if factory is None or device is None or not device.device_id or not system.api_endpoint:
+    if factory is None or system is None or device is None:
+        return None
+    if not device.device_id or not system.api_endpoint:
         return None
     try:
         zone = factory.get_ups_service().get_system_time_zone(device.device_id)

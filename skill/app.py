@@ -47,6 +47,10 @@ class Closer:
     zone_override: str | None = None
     expose_keys: bool = False
 
+    def close(self) -> None:
+        """Release the store's connections (the app's teardown; the CLI calls it on exit)."""
+        self.store.close()
+
     def answer(
         self, envelope: Mapping[str, Any], body: bytes
     ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -86,7 +90,10 @@ class Closer:
             fields.update(handler=exchange.handler, wrote=exchange.wrote, outcome="ok")
             if exchange.reply is not None:
                 fields["keys"] = list(exchange.reply.keys)
-            return self.serializer.serialize(result), fields
+            response = self.serializer.serialize(result)
+            if not isinstance(response, dict):
+                raise TypeError("the response envelope must serialize to a JSON object")
+            return response, fields
         return emergency_response(catalog, "error.store", parsed.request_type), fields
 
 
@@ -127,7 +134,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             if (request.content_length or 0) > MAX_BODY_BYTES:
                 raise VerificationError("request body too large")
             body = request.stream.read(MAX_BODY_BYTES + 1)
-            verified = closer.verifier.verify(request.headers, body)
+            verified = closer.verifier.verify(dict(request.headers), body)
             envelope, turn_fields = closer.answer(verified.envelope, verified.body)
             fields.update(turn_fields)
         except (VerificationError, MalformedRequest) as problem:

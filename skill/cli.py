@@ -1,4 +1,8 @@
-"""`closer serve | chat | say | create-table | models`."""
+"""`closer serve | chat | say | create-table | models | check-in-table`.
+
+``serve`` and ``create-table`` are the runtime; the others are development tools from
+``skill.devtools``, imported only when asked for.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Sequence
 
 from skill.settings import Settings, SettingsError
 
@@ -53,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("create-table", help="create the DynamoDB table and wait until ACTIVE")
     models = commands.add_parser("models", help="write interaction_models/<locale>.json")
     models.add_argument("--check", action="store_true", help="fail if a written model is stale")
+    commands.add_parser(
+        "check-in-table", help="print the check-in's transition table (phase x event -> phase)"
+    )
 
     args = parser.parse_args(argv)
     try:
@@ -62,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _talk(args)
         if args.command == "create-table":
             return _create_table()
+        if args.command == "check-in-table":
+            return _check_in_table()
         return _models(args.check)
     except SettingsError as problem:
         print(f"closer: {problem}", file=sys.stderr)
@@ -84,78 +91,24 @@ def _serve(args: argparse.Namespace) -> int:
         "(for production, run it under gunicorn)",
         file=sys.stderr,
     )
-    app.run(host=host, port=args.port, debug=False, use_reloader=False)
+    try:
+        app.run(host=host, port=args.port, debug=False, use_reloader=False)
+    finally:
+        app.extensions["closer"].close()
     return 0
 
 
 def _talk(args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
+    from skill.devtools.talk import talk
 
-    from skill.app import create_app
-    from skill.devtools.conversation import Conversation, Said
-    from skill.devtools.models import load_model
-    from skill.devtools.nlu import Utterances
-    from skill.domain.clock import system_now, zone_or_none
+    return talk(args)
 
-    logging.basicConfig(level=logging.WARNING)
-    env = dict(os.environ)
-    env["CLOSER_VERIFY"] = "off"
-    settings = Settings.from_env(env)
-    if args.tz and zone_or_none(args.tz) is None:
-        raise SettingsError(f"--tz {args.tz!r} is not a time zone")
-    zone = ZoneInfo(args.tz or settings.default_timezone)
-    now = system_now()
-    if args.now:
-        try:
-            local = datetime.fromisoformat(args.now)
-        except ValueError:
-            raise SettingsError(f"--now {args.now!r} is not an ISO date and time") from None
-        now = local if local.tzinfo else local.replace(tzinfo=zone)
-    app = create_app({"SETTINGS": settings, "TIMEZONE_OVERRIDE": str(zone), "TESTING": True})
-    client = app.test_client()
 
-    def post(envelope: dict[str, Any]) -> tuple[int, dict[str, Any], Mapping[str, str]]:
-        answer = client.post("/alexa", json=envelope)
-        return answer.status_code, answer.get_json(silent=True) or {}, dict(answer.headers)
+def _check_in_table() -> int:
+    from skill.devtools.check_in_table import grid
 
-    talk = Conversation(
-        post,
-        Utterances(load_model(args.locale)),
-        user_id=args.user,
-        device_id=args.device,
-        locale=args.locale,
-        now=now,
-    )
-
-    def show(said: Said) -> None:
-        if said.status != 200:
-            print(f"alexa> (HTTP {said.status}) {said.body.get('error', '')}")
-            return
-        text = said.text() or "(no speech)"
-        lines = text.splitlines()
-        print("alexa> " + "\n       ".join(lines))
-        if args.keys and said.keys:
-            print("       keys: " + ", ".join(said.keys))
-        if said.card:
-            print(f"       card: {said.card.get('title')}: {said.card.get('content')}")
-        print("       (listening...)" if not said.ended else "       (session ended)")
-
-    if args.command == "say":
-        for utterance in args.utterances:
-            print(f"you>   {utterance}")
-            show(talk.say(utterance))
-        return 0
-    print("Talk to Closer Together. Start with 'open closer together'; Ctrl-D to leave.")
-    while True:
-        try:
-            utterance = input("you>   ").strip()
-        except EOFError:
-            print()
-            return 0
-        if utterance:
-            if not args.now:
-                talk.now = system_now()
-            show(talk.say(utterance))
+    print(grid(), end="")
+    return 0
 
 
 def _create_table() -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from skill.domain.check_in import (
     RECENT,
@@ -260,7 +260,7 @@ def _phase(value: Any) -> Phase | None:
 # -- tolerant readers and compact writers ------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -269,7 +269,7 @@ class RequestVerifier:
             x509v.PolicyBuilder()
             .store(self._trust_store())
             .time(now)
-            .build_server_verifier(x509v.DNSName(SIGNING_CERT_SAN))
+            .build_server_verifier(x509.DNSName(SIGNING_CERT_SAN))
         )
         try:
             chain = verifier.verify(leaf, intermediates)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import product
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +226,21 @@ def test_every_pair_through_the_endpoint_answers_kindly(
     else:
         assert not turn.ended
         assert turn.session["check_in"]["phase"] == phase.value
+
+
+def test_closer_check_in_table_prints_every_pair_and_the_doc_is_current(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from skill.cli import main
+
+    assert main(["check-in-table"]) == 0
+    printed = capsys.readouterr().out
+    rows = [line for line in printed.splitlines() if line.startswith("| **")]
+    assert len(rows) == len(Phase)
+    assert all(line.count("|") == len(Event) + 2 for line in rows)
+    setup = next(line for line in rows if line.startswith("| **setup**"))
+    assert "| speak_1 |" in setup
+    hold = next(line for line in rows if line.startswith("| **hold**"))
+    assert "(back)" in hold and "(past)" in hold
+    doc = Path(__file__).resolve().parent.parent / "docs" / "check-in-table.md"
+    assert doc.read_text(encoding="utf-8") == printed, "run: closer check-in-table > docs/..."

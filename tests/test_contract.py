@@ -175,3 +175,39 @@ def test_aws_clients_are_built_only_in_the_app_factory_and_cli() -> None:
         rel = path.relative_to(SKILL).as_posix()
         if "boto3.client(" in path.read_text() or "boto3.resource(" in path.read_text():
             assert rel in ("app.py", "cli.py"), rel
+
+
+def dynamic_keys() -> set[str]:
+    """Keys the code builds from a value rather than naming them in full."""
+    from skill.content.rituals import guide_key
+    from skill.domain.questions import SETS
+    from skill.domain.rituals import Topic
+    from skill.services import check_in, plan, questions, rituals
+
+    contexts = {questions.FEATURE, check_in.FEATURE, plan.FEATURE, rituals.FEATURE, rituals.GUIDE}
+    return (
+        {f"questions.intro.set{n}" for n in range(1, SETS + 1)}
+        | {guide_key(topic) for topic in Topic}
+        | {f"{prefix}.{context}" for prefix in ("help", "fallback") for context in contexts}
+    )
+
+
+def test_the_vocabulary_is_what_the_code_speaks() -> None:
+    from skill.content.vocabulary import KEYS
+
+    named = {key for path in python_files() for key in spoken_keys(path)}
+    assert named - KEYS == set(), "spoken by the code but not in the vocabulary"
+    constants = {
+        text
+        for path in python_files()
+        if path.name != "vocabulary.py"
+        for text in string_constants(path)
+    }
+    unused = KEYS - constants - dynamic_keys()
+    assert not unused, f"in the vocabulary but never spoken: {sorted(unused)}"
+
+
+def test_the_vocabulary_is_the_base_locale(en: LocaleCatalog) -> None:
+    from skill.content.vocabulary import KEYS
+
+    assert set(en.keys()) == KEYS

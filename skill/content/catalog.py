@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from xml.sax.saxutils import escape
 
 T = TypeVar("T")
@@ -50,7 +50,7 @@ class LocaleCatalog:
         """``parse(self)``, worked out once: content does not change while the app runs."""
         if parse not in self._parsed:
             self._parsed[parse] = parse(self)
-        return self._parsed[parse]  # type: ignore[no-any-return]
+        return cast(T, self._parsed[parse])
 
     def has(self, key: str) -> bool:
         return key in self.lines

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,7 +152,7 @@ def _lint_intents(
 
 def _lint_slots(
     where: str, slots: Sequence[Mapping[str, Any]], custom_types: set[str]
-) -> Iterator[Problem]:
+) -> Generator[Problem, None, set[str]]:
     names: set[str] = set()
     for slot in slots:
         name = slot.get("name", "")

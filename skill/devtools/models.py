@@ -76,4 +76,7 @@ def load_model(locale: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     path = model_path(locale, models_dir)
     if not path.exists():
         path = model_path("en-US", models_dir)
-    return json.loads(path.read_text(encoding="utf-8"))
+    model = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(model, dict):
+        raise ValueError(f"{path} does not hold an interaction model")
+    return model

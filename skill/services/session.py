@@ -38,11 +38,11 @@ def home(turn: Turn) -> Reply:
 
 
 def help(turn: Turn) -> Reply:
-    return Reply.ask(_in_context(turn, "help"), "help.reprompt")
+    return Reply.ask(_in_context(turn, "help", "help.main"), "help.reprompt")
 
 
 def fallback(turn: Turn) -> Reply:
-    return Reply.ask(_in_context(turn, "fallback"), "fallback.reprompt")
+    return Reply.ask(_in_context(turn, "fallback", "fallback.main"), "fallback.reprompt")
 
 
 def goodbye(turn: Turn) -> Reply:
@@ -66,8 +66,9 @@ def nothing() -> Reply:
     return Reply.nothing()
 
 
-def _in_context(turn: Turn, prefix: str) -> str:
+def _in_context(turn: Turn, prefix: str, general: str) -> str:
+    """The line for the flow the household is in (``prefix.<context>``), else ``general``."""
     context = turn.session.get(CONTEXT)
     if isinstance(context, str) and turn.catalog.has(f"{prefix}.{context}"):
         return f"{prefix}.{context}"
-    return f"{prefix}.main"
+    return general

@@ -20,7 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
+from ask_sdk_model.interfaces.alexa.presentation.apla.render_document_directive import (
+    RenderDocumentDirective,
+)
 
 from skill.content.catalog import LocaleCatalog
 from skill.domain.timeline import Cue, Segment, Silence, Sound, Timeline

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_model.response import Response
@@ -15,6 +15,7 @@ from skill.speech.apla import render_directive
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_core.response_helper import ResponseFactory
 
     from skill.exchange import Exchange
 
@@ -24,13 +25,19 @@ def ssml(catalog: LocaleCatalog, lines: tuple[Say, ...], rng: random.Random) -> 
 
 
 def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Response:
+    """Build the response for ``reply`` and carry its session changes into the session."""
     exchange.reply = reply
     builder = handler_input.response_builder
-    session = exchange.session
     if reply.silent:
         return builder.response
-    catalog = exchange.catalog
-    rng = random.Random(exchange.request.request_id)
+    _speak(builder, exchange.catalog, reply, random.Random(exchange.request.request_id))
+    _remember(exchange.session, reply)
+    return builder.response
+
+
+def _speak(
+    builder: ResponseFactory, catalog: LocaleCatalog, reply: Reply, rng: random.Random
+) -> None:
     speech = ssml(catalog, reply.speech, rng)
     reprompt = ssml(catalog, reply.reprompt, rng)
     if reply.audio is not None:
@@ -48,13 +55,17 @@ def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Res
         )
     if reply.end_session is not None:
         builder.set_should_end_session(reply.end_session)
+
+
+def _remember(session: MutableMapping[str, Any], reply: Reply) -> None:
+    """Apply the reply's session changes, its pending question, and what to repeat."""
     for name, value in reply.session.items():
         if value is None:
             session.pop(name, None)
         else:
             session[name] = value
     if reply.pending:
-        session[PENDING] = reply.pending
+        session[PENDING] = reply.pending.value
     else:
         session.pop(PENDING, None)
     if reply.speech:
@@ -63,8 +74,7 @@ def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Res
             "reprompt": [[line.key, dict(line.params)] for line in reply.reprompt],
         }
         if reply.pending:
-            session[REPEAT]["pending"] = reply.pending
-    return builder.response
+            session[REPEAT]["pending"] = reply.pending.value
 
 
 def remembered(session: Mapping[str, Any]) -> Reply | None:

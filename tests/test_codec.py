@@ -1,0 +1,128 @@
+"""The household's stored form: one codec, a complete example item, tolerant reading."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from skill import codec
+from skill.domain.check_in import (
+    CheckInRecord,
+    CheckInSettings,
+    Completed,
+    Phase,
+    Progress,
+    Slot,
+    Spot,
+)
+from skill.domain.household import Household
+from skill.domain.plan import PlanState
+from skill.domain.questions import QuestionProgress
+from skill.domain.rituals import Weekday
+from skill.store.base import encode_data
+
+EXAMPLE: dict[str, Any] = {
+    "visits": 41,
+    "first_seen": "2026-03-01",
+    "last_seen": "2026-04-10",
+    "tz": "Europe/London",
+    "tz_checked": "2026-04-10",
+    "names": ["Sam", "Alex"],
+    "questions": {
+        "pos": 14,
+        "night": "2026-04-10",
+        "q": "s2q03",
+        "given": 16,
+        "answered": 13,
+        "skipped": 1,
+        "recent": ["s1q11", "s1q12", "s2q01", "s2q02", "s2q03"],
+    },
+    "check_in": {
+        "settings": {"turn_s": 180, "skip_intro": True, "soft_sounds": True},
+        "next_starter": 1,
+        "count": 7,
+        "morning_count": 2,
+        "total_minutes": 61,
+        "last_date": "2026-04-08",
+        "recent": [["2026-04-01", 11, 0], ["2026-04-05", 2, 1], ["2026-04-08", 12, 0]],
+        "active": {
+            "phase": "paused",
+            "since": "2026-04-10T20:15:00.000+00:00",
+            "until": "2026-04-10T20:15:00.000+00:00",
+            "starter": 1,
+            "began": "2026-04-10T20:10:05.000+00:00",
+            "slots": [["speak_1", 4200, 0, 120000, 120000, 0]],
+            "held": ["speak_1", 40000, 120000, 0],
+        },
+    },
+    "plan": {"start": "2026-03-02", "held": 7, "day": "sunday", "restarts": 1},
+}
+"""A household six weeks in, with every field set, as the store keeps it (today and before:
+the field names are the same as the first version's)."""
+
+AT = datetime(2026, 4, 10, 20, 15, tzinfo=UTC)
+
+
+def test_the_example_item_reads_as_the_household_it_describes() -> None:
+    household = codec.decode(EXAMPLE)
+    assert household.names == ("Sam", "Alex")
+    assert household.questions == QuestionProgress(
+        position=14,
+        night=date(2026, 4, 10),
+        current="s2q03",
+        given=16,
+        answered=13,
+        skipped=1,
+        recent=("s1q11", "s1q12", "s2q01", "s2q02", "s2q03"),
+    )
+    assert household.plan == PlanState(date(2026, 3, 2), 7, Weekday.SUNDAY, 1)
+    record = household.check_in
+    assert record.settings == CheckInSettings(turn_s=180, skip_intro=True, soft_sounds=True)
+    assert record.recent[1] == Completed(date(2026, 4, 5), 2, morning=True)
+    assert record.active == Progress(
+        phase=Phase.PAUSED,
+        since=AT,
+        until=AT,
+        starter=1,
+        began=datetime(2026, 4, 10, 20, 10, 5, tzinfo=UTC),
+        slots=(Slot(Phase.SPEAK_1, 4200, 0, 120000, 120000),),
+        held=Spot(Phase.SPEAK_1, 40000, 120000),
+    )
+
+
+def test_the_example_item_round_trips_exactly_and_is_small() -> None:
+    assert codec.encode(codec.decode(EXAMPLE)) == EXAMPLE
+    size = len(encode_data(EXAMPLE).encode())
+    assert size <= 1024, size
+
+
+def test_a_new_household_stores_only_its_visit_count() -> None:
+    assert codec.encode(Household()) == {"visits": 0}
+    assert codec.decode({}) == Household()
+    assert Household().is_new
+    assert Household(timezone="Europe/London").is_new
+    assert not Household(visits=1, first_seen=date(2026, 3, 1)).is_new
+    assert not Household(check_in=CheckInRecord(count=1)).is_new
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"visits": -3, "names": "Sam", "questions": [], "plan": {"start": "yesterday"}},
+        {"visits": True, "tz": 7, "check_in": {"recent": [["x", 1, 0]], "next_starter": True}},
+        {"questions": {"q": "s9q99", "pos": 999, "recent": ["s1q01", 3, None]}},
+        {"check_in": {"active": {"phase": "dancing", "since": "now", "until": "later"}}},
+        {"check_in": {"settings": {"turn_s": 9999, "skip_intro": "yes"}}},
+    ],
+)
+def test_malformed_values_read_as_their_defaults(broken: dict[str, Any]) -> None:
+    household = codec.decode(broken)
+    assert codec.decode(json.loads(json.dumps(codec.encode(household)))) == household
+    assert household.visits >= 0 and household.questions.position <= 36
+    assert household.check_in.active is None
+    assert household.check_in.settings.turn_s == 120 or "settings" not in broken.get(
+        "check_in", {}
+    )
