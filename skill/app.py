@@ -98,34 +98,44 @@ class Closer:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. ``config`` may override SETTINGS, STORE, VERIFIER, CATALOG,
+    """Build the app. ``config`` may override SETTINGS, STORE, VERIFIER, CATALOG, CLOCK,
     TIMEZONE_OVERRIDE and any Flask setting (e.g. TESTING)."""
     config = dict(config or {})
+    closer = build_closer(config)
+    app = Flask(__name__)
+    app.config.update(config)
+    closer.expose_keys = bool(app.testing or not closer.settings.verify)
+    app.extensions["closer"] = closer
+    _routes(app, closer)
+    if not app.testing:
+        # Start-up objects live as long as the worker: keep them out of garbage collection.
+        gc.collect()
+        gc.freeze()
+    return app
+
+
+def build_closer(config: dict[str, Any]) -> Closer:
+    """Everything the app shares across requests; takes its overrides out of ``config``."""
     settings: Settings = config.pop("SETTINGS", None) or Settings.from_env()
     settings.check()
     catalog: Catalog = config.pop("CATALOG", None) or load_catalog(settings.content_dir)
     check_content(catalog)
-    store: HouseholdStore = config.pop("STORE", None) or build_store(settings)
     clock: Callable[[], datetime] = config.pop("CLOCK", None) or system_now
     verifier: RequestVerifier = config.pop("VERIFIER", None) or RequestVerifier(
         settings.skill_id, verify_signature=settings.verify, clock=clock
     )
-    zone_override = config.pop("TIMEZONE_OVERRIDE", None)
-
-    app = Flask(__name__)
-    app.config.update(config)
-    closer = Closer(
+    return Closer(
         settings=settings,
         catalog=catalog,
-        store=store,
+        store=config.pop("STORE", None) or build_store(settings),
         verifier=verifier,
         skill=build_skill(ShortTimeoutApiClient()),
         serializer=DefaultSerializer(),
-        zone_override=zone_override,
-        expose_keys=bool(app.testing or not settings.verify),
+        zone_override=config.pop("TIMEZONE_OVERRIDE", None),
     )
-    app.extensions["closer"] = closer
 
+
+def _routes(app: Flask, closer: Closer) -> None:
     @app.post("/alexa")
     def alexa() -> tuple[Response, int] | Response:
         started = time.perf_counter()
@@ -156,12 +166,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "no-store"
         return response
-
-    if not app.testing:
-        # Start-up objects live as long as the worker: keep them out of garbage collection.
-        gc.collect()
-        gc.freeze()
-    return app
 
 
 def build_store(settings: Settings) -> HouseholdStore:

@@ -13,8 +13,6 @@ from typing import Any
 
 from skill.domain.clock import read_instant
 
-APL_INTERFACE = "Alexa.Presentation.APL"
-
 
 class MalformedRequest(ValueError):
     """The envelope lacks what every Alexa request has."""
@@ -40,7 +38,6 @@ class Request:
     request_id: str = ""
     application_id: str | None = None
     locale: str | None = None
-    new_session: bool = True
     slots: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     error: ReportedError | None = None
     persistence_status: str | None = None
@@ -86,7 +83,6 @@ def read_request(raw: Mapping[str, Any]) -> Request:
         application_id=_str(_map(system.get("application")).get("applicationId"))
         or _str(_map(session.get("application")).get("applicationId")),
         locale=_str(request.get("locale")),
-        new_session=session.get("new") is not False,
         slots=_slots(intent),
         error=_error(request),
         persistence_status=_str(_map(request.get("body")).get("userInformationPersistenceStatus")),

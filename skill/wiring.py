@@ -21,8 +21,10 @@ class SessionInterceptor(AbstractRequestInterceptor):
     """Connects the Exchange to this request's session attributes."""
 
     def process(self, handler_input: HandlerInput) -> None:
+        if handler_input.request_envelope.session is None:
+            return
         attributes = handler_input.attributes_manager.session_attributes
-        if handler_input.request_envelope.session is not None and attributes is not None:
+        if attributes is not None:
             exchange_of(handler_input).session = attributes
 
 

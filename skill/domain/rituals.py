@@ -23,10 +23,6 @@ class Weekday(Enum):
     SATURDAY = "saturday"
     SUNDAY = "sunday"
 
-    @property
-    def index(self) -> int:
-        return list(Weekday).index(self)
-
     @classmethod
     def of(cls, day: date) -> Weekday:
         return list(cls)[day.weekday()]
