@@ -24,6 +24,8 @@ from skill.envelope import MalformedRequest, Request, read_request
 from skill.exchange import Exchange
 from skill.settings import Settings
 from skill.speech.render import emergency_response
+from skill.speech.screens import ScreenLibrary
+from skill.speech.screens import prepare as prepare_screens
 from skill.store import HouseholdConflict, HouseholdStore, StoreError
 from skill.verify import MAX_BODY_BYTES, RequestVerifier, VerificationError
 from skill.wiring import build_skill
@@ -44,6 +46,7 @@ class Closer:
     verifier: RequestVerifier
     skill: CustomSkill
     serializer: DefaultSerializer
+    screens: ScreenLibrary
     zone_override: str | None = None
     expose_keys: bool = False
 
@@ -70,6 +73,7 @@ class Closer:
                 request=parsed,
                 store=self.store,
                 catalog=catalog,
+                screens=self.screens,
                 default_zone=self.settings.default_timezone,
                 zone_override=self.zone_override,
                 attempt=attempt,
@@ -120,6 +124,7 @@ def build_closer(config: dict[str, Any]) -> Closer:
     settings.check()
     catalog: Catalog = config.pop("CATALOG", None) or load_catalog(settings.content_dir)
     check_content(catalog)
+    screens = prepare_screens(settings.content_dir, catalog)
     clock: Callable[[], datetime] = config.pop("CLOCK", None) or system_now
     verifier: RequestVerifier = config.pop("VERIFIER", None) or RequestVerifier(
         settings.skill_id, verify_signature=settings.verify, clock=clock
@@ -131,6 +136,7 @@ def build_closer(config: dict[str, Any]) -> Closer:
         verifier=verifier,
         skill=build_skill(ShortTimeoutApiClient()),
         serializer=DefaultSerializer(),
+        screens=screens,
         zone_override=config.pop("TIMEZONE_OVERRIDE", None),
     )
 

@@ -91,6 +91,11 @@ def _serve(args: argparse.Namespace) -> int:
         "(for production, run it under gunicorn)",
         file=sys.stderr,
     )
+    if args.dev:
+        from skill.devtools.simulator import register
+
+        register(app)
+        print(f"Simulator: http://{host}:{args.port}/simulator", file=sys.stderr)
     try:
         app.run(host=host, port=args.port, debug=False, use_reloader=False)
     finally:

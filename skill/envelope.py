@@ -13,6 +13,12 @@ from typing import Any
 
 from skill.domain.clock import read_instant
 
+APL_INTERFACE = "Alexa.Presentation.APL"
+TOUCH = "Alexa.Presentation.APL.UserEvent"
+"""A touch on a screen; one that names a touch intent is read as that intent, said aloud."""
+TOUCH_INTENTS: frozenset[str] = frozenset({"NextQuestionIntent"})
+"""Intents a touch on a screen may ask for (the first ``SendEvent`` argument)."""
+
 
 class MalformedRequest(ValueError):
     """The envelope lacks what every Alexa request has."""
@@ -42,6 +48,10 @@ class Request:
     error: ReportedError | None = None
     persistence_status: str | None = None
     """For SkillDisabled: whether Alexa keeps the account's data (PERSISTED) or not."""
+    supports_apl: bool = False
+    """The device renders APL screens (an Echo Show, a Fire TV)."""
+    touched: bool = False
+    """A touch on a screen, read as the intent it names."""
 
     def slot(self, name: str) -> str | None:
         """The slot's resolved id if entity resolution matched, else its spoken value."""
@@ -73,10 +83,12 @@ def read_request(raw: Mapping[str, Any]) -> Request:
         raise MalformedRequest("missing context.System")
     session = _map(raw.get("session"))
     intent = _map(request.get("intent"))
+    touched = _touched_intent(request) if request_type == TOUCH else None
+    interfaces = _map(_map(system.get("device")).get("supportedInterfaces"))
     return Request(
-        request_type=request_type,
+        request_type="IntentRequest" if touched else request_type,
         instant=instant,
-        intent=_str(intent.get("name")),
+        intent=touched or _str(intent.get("name")),
         household_id=_str((_map(system.get("user")) or _map(session.get("user"))).get("userId")),
         device_id=_str(_map(system.get("device")).get("deviceId")),
         request_id=_str(request.get("requestId")) or "",
@@ -86,7 +98,16 @@ def read_request(raw: Mapping[str, Any]) -> Request:
         slots=_slots(intent),
         error=_error(request),
         persistence_status=_str(_map(request.get("body")).get("userInformationPersistenceStatus")),
+        supports_apl=APL_INTERFACE in interfaces,
+        touched=touched is not None,
     )
+
+
+def _touched_intent(request: Mapping[str, Any]) -> str | None:
+    """The intent a touch names (a screen's ``SendEvent`` arguments start with it)."""
+    arguments = request.get("arguments")
+    first = arguments[0] if isinstance(arguments, list) and arguments else None
+    return first if isinstance(first, str) and first in TOUCH_INTENTS else None
 
 
 def _instant(value: Any) -> datetime:

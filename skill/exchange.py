@@ -21,6 +21,7 @@ from skill.domain.clock import zone_or_none
 from skill.domain.household import Household
 from skill.envelope import Request
 from skill.reply import Reply
+from skill.speech.screens import ScreenLibrary
 from skill.store import HouseholdStore, StoredHousehold
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class Exchange:
     store: HouseholdStore
     catalog: LocaleCatalog
     default_zone: str
+    screens: ScreenLibrary | None = None
+    """The checked APL documents, for devices with a screen."""
     zone_override: str | None = None
     attempt: int = 1
     session: MutableMapping[str, Any] = field(default_factory=dict)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skill.domain.timeline import Timeline
+
+if TYPE_CHECKING:
+    from skill.speech.screens import Screen
 
 PENDING = "pending"
 """Session attribute: the yes/no question the household was just asked (an ``Ask`` value)."""
@@ -77,6 +80,8 @@ class Reply:
     """No speech at all (e.g. the answer to SessionEndedRequest)."""
     forget: bool = False
     """Delete everything stored for the household (instead of saving it)."""
+    screen: Screen | None = None
+    """What an Echo Show shows alongside the speech (sent only to devices with APL)."""
 
     @classmethod
     def tell(cls, key: str, **params: Any) -> Reply:

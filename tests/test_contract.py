@@ -185,7 +185,16 @@ def dynamic_keys() -> set[str]:
     from skill.services import check_in, plan, questions, rituals
 
     contexts = {questions.FEATURE, check_in.FEATURE, plan.FEATURE, rituals.FEATURE, rituals.GUIDE}
-    return (
+    from skill.domain.check_in import Kind
+    from skill.domain.rituals import PartOfDay
+    from skill.speech.screens import AFTER
+
+    screens = (
+        {f"screen.check_in.{kind.value}{end}" for kind in Kind for end in ("", "_detail")}
+        | {f"screen.check_in.{step}{end}" for step in AFTER.values() for end in ("", "_hint")}
+        | {f"screen.ritual.{part.value}" for part in PartOfDay}
+    )
+    return screens | (
         {f"questions.intro.set{n}" for n in range(1, SETS + 1)}
         | {guide_key(topic) for topic in Topic}
         | {f"{prefix}.{context}" for prefix in ("help", "fallback") for context in contexts}

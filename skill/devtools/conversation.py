@@ -150,6 +150,8 @@ class Conversation:
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     last: Said | None = None
+    interfaces: dict[str, Any] = field(default_factory=dict)
+    """The device's supportedInterfaces ({"Alexa.Presentation.APL": {...}} for a screen)."""
 
     @property
     def in_session(self) -> bool:
@@ -209,7 +211,10 @@ class Conversation:
                 "System": {
                     "application": application,
                     "user": user,
-                    "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+                    "device": {
+                        "deviceId": self.device_id,
+                        "supportedInterfaces": dict(self.interfaces),
+                    },
                     "apiEndpoint": self.api_endpoint,
                     "apiAccessToken": "local-access-token",
                 }

@@ -35,12 +35,14 @@ from skill.domain.check_in import (
     minutes_between,
     perform,
     prompt,
+    roles,
     turn_minutes_allowed,
 )
 from skill.domain.check_in import start as fresh
 from skill.domain.timeline import Cue, Segment, Timeline
 from skill.reply import CONTEXT, PENDING, Ask, Reply, Say
 from skill.speech.apla import estimate_ms
+from skill.speech.screens import check_in_screen
 from skill.turn import Turn
 
 SESSION_KEY = "check_in"
@@ -103,10 +105,11 @@ def start_morning(turn: Turn) -> Reply:
 def _begin(turn: Turn, morning: bool, lead: tuple[Say, ...] = ()) -> Reply:
     record = turn.household.check_in
     progress = fresh(morning, record.next_starter, turn.now)
-    asked = prompt(progress, _voice(turn), brief=record.settings.skip_intro)
+    voice = _voice(turn)
+    asked = prompt(progress, voice, brief=record.settings.skip_intro)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
     reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
-    return _save(turn, progress, reply)
+    return _save(turn, progress, _shown(turn, reply, progress, 0, voice))
 
 
 # -- the check-in in this session -----------------------------------------------
@@ -315,6 +318,7 @@ def _play(
         _keep(turn, record.completed(turn.clock.today, minutes, after.morning))
         speech = lead if show.segments else (*lead, _say(show.prompt.ask))
         reply = Reply(speech=speech, audio=timeline if show.segments else None, end_session=True)
+        reply = _shown(turn, reply, after, show.audio_ms, voice)
         return reply.with_session(**{SESSION_KEY: None, CONTEXT: None})
     asked = show.prompt if show.segments else prompt(after, voice, brief=brief)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
@@ -322,7 +326,15 @@ def _play(
         reply = Reply(speech=lead, reprompt=reprompt, audio=timeline, end_session=False)
     else:
         reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
-    return _save(turn, after, reply, record)
+    return _save(turn, after, _shown(turn, reply, after, show.audio_ms, voice), record)
+
+
+def _shown(turn: Turn, reply: Reply, progress: Progress, audio_ms: int, voice: TurnVoice) -> Reply:
+    """The screen for this reply: its countdowns come from the slots the audio was built of."""
+    card = check_in_screen(
+        turn.catalog, progress, audio_ms, lambda phase: roles(progress, phase, voice)
+    )
+    return replace(reply, screen=card)
 
 
 def _save(

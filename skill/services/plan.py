@@ -8,6 +8,7 @@ from skill.content.plan import maintenance, week
 from skill.domain import plan as domain
 from skill.domain.plan import PLAN_DAYS, PLAN_WEEKS, Pace, PlanState, Position, Stage
 from skill.reply import CONTEXT, Ask, Reply
+from skill.speech.screens import plan_screen
 from skill.turn import Turn
 
 FEATURE = "plan"
@@ -166,7 +167,8 @@ def welcome_note(turn: Turn) -> Reply | None:
 
 def _this_week(turn: Turn, number: int) -> Reply:
     current = week(turn.catalog, number)
-    return (
+    card = plan_screen(turn.catalog, current.number, current.title, current.summary)
+    return replace(
         Reply.ask(
             "plan.current_week",
             "plan.offer_practices_reprompt",
@@ -176,13 +178,15 @@ def _this_week(turn: Turn, number: int) -> Reply:
             summary=current.summary,
         )
         .then("plan.offer_practices")
-        .with_session(**{CONTEXT: FEATURE})
+        .with_session(**{CONTEXT: FEATURE}),
+        screen=card,
     )
 
 
 def _maintenance(turn: Turn) -> Reply:
     after = maintenance(turn.catalog)
-    return (
+    card = plan_screen(turn.catalog, None, "", after.summary)
+    return replace(
         Reply.ask(
             "plan.maintenance",
             "plan.offer_weekly_reprompt",
@@ -190,7 +194,8 @@ def _maintenance(turn: Turn) -> Reply:
             summary=after.summary,
         )
         .then("plan.offer_weekly")
-        .with_session(**{CONTEXT: FEATURE})
+        .with_session(**{CONTEXT: FEATURE}),
+        screen=card,
     )
 
 

@@ -16,6 +16,7 @@ from skill.domain import questions as domain
 from skill.domain.questions import Assignment, Stage, Step
 from skill.reply import CONTEXT, Ask, Reply
 from skill.speech.render import remembered
+from skill.speech.screens import question_screen
 from skill.turn import Turn
 
 FEATURE = "questions"
@@ -57,6 +58,7 @@ def again(turn: Turn) -> Reply:
         return tonight(turn)
     text = text_of(turn.catalog, str(progress.current))
     reply = _who_first(turn, Reply.tell("questions.repeat", question=text), progress.starter)
+    reply = _with_screen(turn, reply, str(progress.current), progress.finished, progress.starter)
     return reply.with_card("questions.card_title", "questions.card_body", question=text)
 
 
@@ -117,6 +119,7 @@ def _present(turn: Turn, result: Assignment) -> Reply:
     elif result.opens_set is not None:
         reply = reply.first(f"questions.intro.set{result.opens_set}")
     reply = _who_first(turn, reply, result.progress.starter)
+    reply = _with_screen(turn, reply, result.question, result.revisiting, result.progress.starter)
     return (
         reply.then("questions.hint")
         .with_card("questions.card_title", "questions.card_body", question=text)
@@ -125,7 +128,21 @@ def _present(turn: Turn, result: Assignment) -> Reply:
 
 
 def _who_first(turn: Turn, reply: Reply, starter: int) -> Reply:
-    names = turn.household.names
-    if len(names) >= 2:
-        return reply.then("questions.first_named", name=names[starter % 2])
+    first = _first_name(turn, starter)
+    if first:
+        return reply.then("questions.first_named", name=first)
     return reply.then("questions.first_nearest")
+
+
+def _first_name(turn: Turn, starter: int) -> str | None:
+    names = turn.household.names
+    return names[starter % 2] if len(names) >= 2 else None
+
+
+def _with_screen(
+    turn: Turn, reply: Reply, question_id: str, revisiting: bool, starter: int
+) -> Reply:
+    """The question card for screens: the same question and the same first speaker."""
+    text = text_of(turn.catalog, question_id)
+    card = question_screen(turn.catalog, text, question_id, revisiting, _first_name(turn, starter))
+    return replace(reply, screen=card)

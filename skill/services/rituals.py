@@ -10,6 +10,7 @@ from skill.domain import plan as plan_domain
 from skill.domain import rituals as domain
 from skill.domain.rituals import DAILY, WEEKLY, PartOfDay, Ritual, Topic, Weekday
 from skill.reply import CONTEXT, Ask, Reply
+from skill.speech.screens import ritual_screen
 from skill.turn import Turn
 
 FEATURE = "rituals"
@@ -42,6 +43,10 @@ def todays_ritual(turn: Turn) -> Reply:
     else:
         reply = Reply.tell("rituals.afternoon", **params)
     reply = _with_tip(turn, reply, pick.week)
+    card = ritual_screen(
+        turn.catalog, pick.part, pick.check_in_day, (text.name, text.how), _tip(turn, pick.week)
+    )
+    reply = replace(reply, screen=card)
     if reply.pending is Ask.MORNING_CHECK_IN:
         reply = reply.then("rituals.offer_morning")
     elif reply.pending is Ask.TONIGHTS_QUESTION:
@@ -52,10 +57,19 @@ def todays_ritual(turn: Turn) -> Reply:
 def _with_tip(turn: Turn, reply: Reply, week_number: int | None) -> Reply:
     if week_number is None:
         return reply
+    _, tip = _tip(turn, week_number)
     if plan_domain.is_maintenance(week_number):
-        return reply.then("rituals.maintenance_tip", tip=maintenance(turn.catalog).tip)
-    current = week(turn.catalog, week_number)
-    return reply.then("rituals.week_tip", number=current.number, tip=current.tip)
+        return reply.then("rituals.maintenance_tip", tip=tip)
+    return reply.then("rituals.week_tip", number=week_number, tip=tip)
+
+
+def _tip(turn: Turn, week_number: int | None) -> tuple[int | None, str]:
+    """This plan week's tip (or the one for keeping things going); none before the plan."""
+    if week_number is None:
+        return None, ""
+    if plan_domain.is_maintenance(week_number):
+        return week_number, maintenance(turn.catalog).tip
+    return week_number, week(turn.catalog, week_number).tip
 
 
 def weekly(turn: Turn) -> Reply:

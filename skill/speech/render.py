@@ -12,6 +12,7 @@ from ask_sdk_model.ui.simple_card import SimpleCard
 from skill.content.catalog import LocaleCatalog
 from skill.reply import PENDING, REPEAT, Ask, Reply, Say
 from skill.speech.apla import render_directive
+from skill.speech.screens import screen_directive
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -31,6 +32,8 @@ def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Res
     if reply.silent:
         return builder.response
     _speak(builder, exchange.catalog, reply, random.Random(exchange.request.request_id))
+    if reply.screen is not None and exchange.screens and exchange.request.supports_apl:
+        builder.add_directive(screen_directive(reply.screen, exchange.screens))
     _remember(exchange.session, reply)
     return builder.response
 

@@ -9,7 +9,7 @@
 """
 
 from skill.domain.check_in.compose import Part, Performance, minutes_between, part, perform
-from skill.domain.check_in.cues import Prompt, Voice, prompt
+from skill.domain.check_in.cues import Prompt, Voice, prompt, roles
 from skill.domain.check_in.moves import Move, apply, here, locate, start
 from skill.domain.check_in.phases import (
     ACTIVE,
@@ -85,6 +85,7 @@ __all__ = [
     "part",
     "perform",
     "prompt",
+    "roles",
     "start",
     "target",
     "turn_minutes_allowed",
