@@ -241,8 +241,12 @@ def run_apps(
             app.name, app.argv, app.env, logs / f"{app.name}-gunicorn.log", app.cwd
         )
     daily = [*setting.prelude, *(k for k in setting.kinds if not k.fresh)]
-    for name in ("product", "reference"):
-        points.seed(load_, under_test[name], daily)
+    found["seed_failures"] = {
+        name: points.seed(load_, under_test[name], daily) for name in ("product", "reference")
+    }
+    for name, failed in found["seed_failures"].items():
+        if failed:
+            print(f"note: {name} answered HTTP 500 while seeding {failed}; sent again, alone")
     clock.done("start and seed")
     mixed = [k for k in setting.kinds if not k.fresh]
     print("memory per worker over many mixed requests ...", flush=True)

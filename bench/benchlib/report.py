@@ -127,13 +127,13 @@ def capacity_table(results: Mapping[str, Any]) -> list[str]:
     out = [
         "\nStore work per turn (in-process, same moto; units by DynamoDB's rules from item sizes;"
         " moto reports a constant); $/M = dollars per million such turns",
-        f"{'turn':<44} {'product: ops':<22} {'RRU':>4} {'WRU':>4} {'bytes':>5} {'$/M':>6}"
+        f"{'turn':<46} {'product: ops':<22} {'RRU':>4} {'WRU':>4} {'bytes':>5} {'$/M':>6}"
         f" | {'reference: ops':<17} {'RRU':>4} {'WRU':>4} {'bytes':>5} {'$/M':>6}",
     ]
     for row in results["cost"]["per_turn"]:
         p, r = row["product"], row["reference"]
         out.append(
-            f"{row['turn']:<44} {'+'.join(p['ops']) or '-':<22} {p['rru']:>4g} {p['wru']:>4g}"
+            f"{row['turn']:<46} {'+'.join(p['ops']) or '-':<22} {p['rru']:>4g} {p['wru']:>4g}"
             f" {p['item_bytes']:>5} {p['usd_per_million_turns']:>6.3f}"
             f" | {'+'.join(r['ops']) or '-':<17} {r['rru']:>4g} {r['wru']:>4g}"
             f" {r['item_bytes']:>5} {r['usd_per_million_turns']:>6.3f}"
@@ -191,6 +191,12 @@ def startup_lines(results: Mapping[str, Any]) -> list[str]:
             for name, i in imp.items()
         )
     )
+    for name, failed in (results.get("seed_failures") or {}).items():
+        if failed:
+            out.append(
+                f"Seeding: {name} answered HTTP 500 to {sum(failed.values())} requests on fresh"
+                f" workers ({failed}); each was sent again, alone, and answered 200"
+            )
     return out
 
 

@@ -70,6 +70,7 @@ def build(results: Mapping[str, Any]) -> dict[str, Any]:
         "cold_start": results["cold_start"],
         "import": results["import"],
         "memory": _memory(results["memory"]),
+        "seed_failures": results.get("seed_failures"),
         "capacity_units": results["cost"]["per_turn"],
         "cost": {
             "assumptions": results["cost"]["assumptions"],
