@@ -11,6 +11,8 @@ verifier is the production ``RequestVerifier`` with two injections: it trusts th
 (Amazon's host is unreachable here). When ``BENCH_LOG_DIR`` is set, the per-request JSON log
 line that production writes to stdout goes to one file per worker there, so the benchmark can
 count outcomes (a store error is answered with HTTP 200 and kind words, not an error status).
+With ``BENCH_OPS_DIR`` set, ``benchlib.opcount`` counts the requests and the DynamoDB calls (a
+hook on boto3's default session and a WSGI wrapper, as for the reference and the floor).
 
 ``BENCH_GC_FREEZE=1`` (``bench/run --gc-freeze``) tries a proposed product change without making
 it: ``gc.collect(); gc.freeze()`` once the app is built, so the objects every worker keeps for
@@ -25,6 +27,7 @@ import logging
 import os
 from pathlib import Path
 
+from benchlib import opcount
 from cryptography import x509
 from flask import Flask
 
@@ -65,7 +68,9 @@ def create_app() -> Flask:
     log_dir = os.environ.get("BENCH_LOG_DIR")
     if log_dir:
         log_requests_to(Path(log_dir))
+    opcount.install()
     app = build_app({"SETTINGS": settings, "VERIFIER": verifier})
+    app.wsgi_app = opcount.counting(app.wsgi_app)  # type: ignore[method-assign]
     if os.environ.get("BENCH_GC_FREEZE") == "1":
         gc.collect()
         gc.freeze()

@@ -22,15 +22,14 @@ def wrk_path() -> str | None:
 
 
 def write_data(path: Path, cert_url: str, signed: Sequence[Signed]) -> Path:
-    """The Lua data file the wrk script cycles through (long-bracket strings, no escaping)."""
-    lines = ["return {", f"  url = [==[{cert_url}]==],", "  requests = {"]
-    for item in signed:
-        body = item.body.decode("utf-8")
-        if "]==]" in body:
-            raise ValueError("request body cannot be embedded in the Lua data file")
-        lines.append(f"    {{[==[{body}]==], [==[{item.signature}]==]}},")
-    lines += ["  },", "}", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    """The data file the wrk script cycles through: the certificate URL, then one request per
+    line (signature, a tab, the compact JSON body)."""
+    with path.open("wb") as out:
+        out.write(cert_url.encode("utf-8") + b"\n")
+        for item in signed:
+            if b"\t" in item.body or b"\n" in item.body:
+                raise ValueError("a request body must be compact JSON (no raw tab or newline)")
+            out.write(item.signature.encode("ascii") + b"\t" + item.body + b"\n")
     return path
 
 
@@ -99,4 +98,6 @@ def run(
         "mean_ms": round(raw["mean_us"] / 1000, 3),
         "non_2xx": errors["status"],
         "socket_errors": errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
+        "bodies_sent": raw["sent"],
+        "wrapped": raw["wrapped"],
     }

@@ -1,115 +1,112 @@
-"""bench/run: the product against the ASK SDK reference skill, on this machine, in one run."""
+"""bench/run: the product against the ASK SDK reference skill and the floor, on this machine,
+in one run."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
-import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchlib import alexa_api, capacity, load, procs, profile, report, servers, setup
+from benchlib import (
+    alexa_api,
+    apps,
+    capacity,
+    costs,
+    load,
+    memory,
+    points,
+    procs,
+    profile,
+    report,
+    servers,
+    setup,
+    startup,
+    summary,
+)
 from benchlib.envelopes import (
-    SKILL_ID,
     Kind,
-    Signed,
-    encode,
-    envelope,
     household,
     load_signing,
+    resolve_flow,
     resolve_kinds,
     resolve_prelude,
-    sign_all,
 )
 
 BENCH = Path(__file__).resolve().parent.parent
 REPO = BENCH.parent
-PRODUCT_TABLE = "closer-bench"
-REFERENCE_TABLE = "closer-bench-reference"
-LAUNCH = Kind("launch", "launch", "LaunchRequest")
+QUICK_LEVELS = {
+    "session_end": (8,),
+    "launch": (8, 32),
+    "question": (8,),
+    "plan": (8,),
+    "check_in": (8,),
+    "next_question": (8, 32),
+    "first_launch": (8, 32),
+}
+FULL_LEVELS = {"session_end": (8,), "launch": (1, 8, 32)}
+FULL_STORE_LEVELS = (8, 32)
 
 
 @dataclass(frozen=True)
 class Plan:
     seconds: float
-    connections: tuple[int, ...]  # launch, the verification-bound point
-    store_connections: tuple[int, ...]  # tonight's question, plan week, check-in start
     households: int
     memory_requests: dict[str, int]
     memory_chunk: int
     cold_runs: int
     import_runs: int
     profile_seconds: int
+    levels_by_kind: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    default_levels: tuple[int, ...] = FULL_STORE_LEVELS
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Plan:
         if args.quick:
-            plan = cls(
-                3.0,
-                (1, 8, 32),
-                (8, 32),
-                64,
-                {"product": 10_000, "reference": 2_500},
-                2_500,
-                2,
-                3,
-                4,
-            )
+            plan = cls(3.0, 64, {"product": 10_000, "reference": 2_500}, 2_500, 3, 3, 4)
+            plan = replace(plan, levels_by_kind=QUICK_LEVELS, default_levels=(8,))
         else:
-            plan = cls(
-                10.0,
-                (1, 8, 32),
-                (1, 8, 32),
-                128,
-                {"product": 10_000, "reference": 10_000},
-                2_500,
-                5,
-                7,
-                8,
-            )
+            plan = cls(10.0, 128, {"product": 10_000, "reference": 10_000}, 2_500, 5, 7, 8)
+            plan = replace(plan, levels_by_kind=FULL_LEVELS)
         if args.seconds:
             plan = replace(plan, seconds=args.seconds)
         if args.connections:
             levels = tuple(args.connections)
-            plan = replace(plan, connections=levels, store_connections=levels)
+            session_end = (8,) if 8 in levels else levels[:1]
+            plan = replace(plan, levels_by_kind={"session_end": session_end}, default_levels=levels)
         return plan
 
     def levels(self, kind: Kind) -> tuple[int, ...]:
-        if kind.name == "launch":
-            return self.connections
-        if kind.name == "session_end":
-            return (8,) if 8 in self.connections else self.connections[:1]
-        return self.store_connections
+        return self.levels_by_kind.get(kind.name, self.default_levels)
 
 
-@dataclass
-class App:
-    name: str
-    python: Path
-    argv: list[str]  # gunicorn argv with "{port}"
-    env: dict[str, str]
-    cwd: Path
-    server: servers.Server | None = None
-    moto_pid: int = 0
-    log_offsets: dict[str, int] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Setting:
+    """Everything a run needs that is decided before it starts."""
+
+    args: argparse.Namespace
+    plan: Plan
+    kinds: list[Kind]
+    prelude: list[Kind]
+    flow: list[Kind]
+    pythons: dict[str, Path]
+    py_spy: Path | None
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument(
-        "--quick", action="store_true", help="3 s points, fewer of them (under 3 minutes)"
+        "--quick", action="store_true", help="3 s points, fewer of them (about 3 minutes)"
     )
     parser.add_argument("--python", help="the product's interpreter (default: this one)")
     parser.add_argument("--seconds", type=float, help="seconds per load point")
@@ -119,7 +116,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="KIND=NAME",
-        help="override an intent name (kinds: question, plan, check_in)",
+        help="override an intent name (kinds: question, next_question, plan, check_in, "
+        "plan_start, check_in_ready, check_in_yes)",
     )
     parser.add_argument("--profile", action="store_true", help="py-spy both apps at 8 conns")
     parser.add_argument(
@@ -128,6 +126,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="product only: gc.freeze() after create_app (trying a proposed change)",
     )
     parser.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write a machine-readable summary of the run here"
+    )
     return parser.parse_args(argv)
 
 
@@ -137,152 +138,14 @@ def main(argv: Sequence[str]) -> int:
         print("bench/run needs wrk on the PATH. Install it with:\n  " + load.WRK_INSTALL)
         return 2
     procs.install_cleanup()
-    plan = Plan.of(args)
     started = time.perf_counter()
-    overrides = dict(item.split("=", 1) for item in args.intent)
-    kinds = resolve_kinds(overrides)
-    prelude = resolve_prelude(overrides)
-    for kind in kinds:
-        if not kind.resolved:
-            print(
-                f"note: the interaction model has no intent for {kind.label!r} yet; "
-                f"sending {kind.intent} (pass --intent {kind.name}=Name to choose)"
-            )
-    reference_python = setup.reference_venv(BENCH)
-    py_spy = setup.tools_venv(BENCH) if args.profile else None
-    product_python = Path(sys.executable)
+    setting = prepare(args)
     setup_seconds = time.perf_counter() - started
-
     with tempfile.TemporaryDirectory(prefix="closer-bench-") as tmp:
-        work = Path(tmp)
-        logs = BENCH / "results" / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        for old in logs.glob("*"):
-            old.unlink()
-        signing = load_signing(REPO)
-        authority = signing.make_authority()
-        ca_dir = work / "ca"
-        ca_dir.mkdir()
-        from cryptography.hazmat.primitives import serialization
-
-        (ca_dir / "root.pem").write_bytes(authority.root.public_bytes(serialization.Encoding.PEM))
-        (ca_dir / "chain.pem").write_bytes(authority.chain_pem)
-
-        with alexa_api.settings_api() as api_endpoint:
-            print("starting moto (DynamoDB API) on 127.0.0.1 ...", flush=True)
-            moto = servers.start_moto(product_python, logs / "moto.log")
-            endpoint = moto.url
-            create_tables(endpoint)
-
-            results: dict[str, Any] = {
-                "machine": machine(product_python),
-                "command": "bench/run " + " ".join(argv),
-                "started": datetime.now(UTC).isoformat(timespec="seconds"),
-                "plan": asdict(plan),
-                "kinds": [asdict(k) for k in kinds],
-                "prelude": [asdict(k) for k in prelude],
-                "gunicorn": " ".join(servers.GUNICORN_SETTINGS),
-                "product_gc_freeze": args.gc_freeze,
-                "setup_seconds": round(setup_seconds, 1),
-            }
-
-            print("capacity units per turn (in-process, same moto) ...", flush=True)
-            jobs = capacity.scenarios(kinds, prelude, datetime.now(UTC), api_endpoint)
-            ref_env = reference_env(endpoint, [*kinds, *prelude], ca_dir, authority.url)
-            results["capacity"] = {
-                "product": capacity.product(endpoint, "closer-capacity", jobs),
-                "reference": capacity.reference(
-                    reference_python,
-                    BENCH,
-                    ref_env | {"REFERENCE_TABLE": "closer-capacity-ref"},
-                    jobs,
-                ),
-            }
-
-            apps = {
-                "product": App(
-                    "product",
-                    product_python,
-                    servers.gunicorn_argv(
-                        product_python, "product_app:create_app()", "--pythonpath", str(BENCH)
-                    ),
-                    product_env(endpoint, ca_dir, authority.url, logs)
-                    | ({"BENCH_GC_FREEZE": "1"} if args.gc_freeze else {}),
-                    REPO,
-                ),
-                "reference": App(
-                    "reference",
-                    reference_python,
-                    servers.gunicorn_argv(reference_python, "testca:create_app()"),
-                    ref_env,
-                    BENCH / "reference",
-                ),
-            }
-            for app in apps.values():
-                app.moto_pid = moto.process.pid
-
-            print("import time and cold start ...", flush=True)
-            results["import"] = {
-                "product": import_time(
-                    product_python, "skill.app", REPO, apps["product"].env, plan.import_runs
-                ),
-                "reference": import_time(
-                    reference_python,
-                    "app",
-                    BENCH / "reference",
-                    apps["reference"].env,
-                    plan.import_runs,
-                ),
-            }
-            results["cold_start"] = cold_starts(
-                list(apps.values()), LAUNCH, authority, api_endpoint, plan.cold_runs, logs
-            )
-
-            for app in apps.values():
-                print(f"starting {app.name} under gunicorn ...", flush=True)
-                app.server = servers.start_gunicorn(
-                    app.name, app.argv, app.env, logs / f"{app.name}-gunicorn.log", app.cwd
-                )
-            users = [household(i) for i in range(1, plan.households + 1)]
-            for app in apps.values():
-                seed(app, [*prelude, *kinds], users, authority, api_endpoint)
-
-            print("memory per worker over 10,000 requests ...", flush=True)
-            results["memory"] = {
-                app.name: memory(app, kinds, users, authority, api_endpoint, plan, work)
-                for app in apps.values()
-            }
-
-            results["points"] = []
-            for kind in kinds:
-                for connections in plan.levels(kind):
-                    for app in apps.values():
-                        point = load_point(
-                            app,
-                            kind,
-                            users,
-                            authority,
-                            api_endpoint,
-                            work,
-                            connections,
-                            plan.seconds,
-                            logs,
-                        )
-                        results["points"].append(point)
-                        print(report.point_line(point), flush=True)
-
-            if py_spy is not None:
-                results["profiles"] = profiles(
-                    apps, kinds, users, authority, api_endpoint, work, plan, logs, py_spy
-                )
-
-            for app in apps.values():
-                if app.server is not None:
-                    procs.stop(app.server.process)
-            procs.stop(moto.process)
-
+        results = measure(setting, Path(tmp), argv)
+    results["setup_seconds"] = round(setup_seconds, 1)
     results["elapsed_seconds"] = round(time.perf_counter() - started, 1)
-    results["cost"] = report.cost_model(results["capacity"])
+    results["cost"] = costs.model(results["capacity"])
     results["targets"] = report.targets(results)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -290,55 +153,220 @@ def main(argv: Sequence[str]) -> int:
     print()
     print(report.render(results))
     print(f"\nJSON: {out}   ({results['elapsed_seconds']:.0f} s in all)")
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(summary.build(results), indent=2, default=str)
+        path.write_text(text + "\n", encoding="utf-8")
+        print(f"summary: {path}")
     return 0
 
 
-# -- environment -----------------------------------------------------------------------------
+def prepare(args: argparse.Namespace) -> Setting:
+    overrides = dict(item.split("=", 1) for item in args.intent)
+    kinds = resolve_kinds(overrides)
+    for kind in kinds:
+        if not kind.resolved:
+            print(
+                f"note: the interaction model has no intent for {kind.label!r} yet; "
+                f"sending {kind.intent} (pass --intent {kind.name}=Name to choose)"
+            )
+    return Setting(
+        args=args,
+        plan=Plan.of(args),
+        kinds=kinds,
+        prelude=resolve_prelude(overrides),
+        flow=resolve_flow(overrides),
+        pythons={"product": Path(sys.executable), "reference": setup.reference_venv(BENCH)},
+        py_spy=setup.tools_venv(BENCH) if args.profile else None,
+    )
 
 
-def create_tables(endpoint: str) -> None:
-    from skill.store.dynamodb import client_config, create_table
-
-    client = capacity.make_client(endpoint, client_config())
-    create_table(client, PRODUCT_TABLE)
-    for table in (REFERENCE_TABLE, "closer-capacity-ref"):
-        client.create_table(
-            TableName=table,
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
+def measure(setting: Setting, work: Path, argv: Sequence[str]) -> dict[str, Any]:
+    logs = BENCH / "results" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    for old in logs.glob("**/*"):
+        if old.is_file():
+            old.unlink()
+    authority = load_signing(REPO).make_authority()
+    ca_dir = write_ca(authority, work)
+    results = header(setting, argv)
+    with alexa_api.settings_api() as api_endpoint:
+        print("starting moto (DynamoDB API) on 127.0.0.1 ...", flush=True)
+        moto = servers.start_moto(setting.pythons["product"], logs / "moto.log")
+        apps.create_tables(moto.url)
+        print("capacity units per turn (in-process, same moto) ...", flush=True)
+        results["capacity"] = count_units(setting, moto.url, api_endpoint)
+        where = apps.Where(BENCH, moto.url, ca_dir, authority.url, logs)
+        product_capacity = results["capacity"]["product"]
+        work_by_kind = apps.store_work(setting.kinds, product_capacity)
+        results["store_work"] = work_by_kind
+        under_test = apps.build(
+            where,
+            setting.pythons,
+            [*setting.kinds, *setting.prelude, *setting.flow],
+            apps.floor_paths(work_by_kind),
+            apps.new_item_bytes(product_capacity),
         )
+        if setting.args.gc_freeze:
+            under_test["product"].env["BENCH_GC_FREEZE"] = "1"
+        for app in under_test.values():
+            app.moto_pid = moto.process.pid
+        users = [household(i) for i in range(1, setting.plan.households + 1)]
+        load_ = points.Load(BENCH, work, authority, api_endpoint, users)
+        results |= run_apps(setting, under_test, load_, where, work_by_kind)
+        procs.stop(moto.process)
+    return results
 
 
-def product_env(endpoint: str, ca_dir: Path, cert_url: str, logs: Path) -> dict[str, str]:
-    return servers.clean_env(
-        {
-            "CLOSER_VERIFY": "on",
-            "CLOSER_SKILL_ID": SKILL_ID,
-            "CLOSER_STORE": "dynamodb",
-            "CLOSER_DYNAMODB_ENDPOINT_URL": endpoint,
-            "CLOSER_DYNAMODB_TABLE": PRODUCT_TABLE,
-            "BENCH_CA_DIR": str(ca_dir),
-            "BENCH_CERT_URL": cert_url,
-            "BENCH_LOG_DIR": str(logs),
-        }
+def run_apps(
+    setting: Setting,
+    under_test: dict[str, apps.App],
+    load_: points.Load,
+    where: apps.Where,
+    work_by_kind: dict[str, str],
+) -> dict[str, Any]:
+    plan, logs = setting.plan, where.logs
+    found: dict[str, Any] = {}
+    clock = Phases()
+    print("import time and cold start ...", flush=True)
+    found["import"] = import_times(under_test, plan.import_runs)
+    found["cold_start"] = startup.cold_starts(
+        list(under_test.values()), load_.authority, load_.api_endpoint, plan.cold_runs, logs
     )
+    clock.done("import and cold start")
+    for app in under_test.values():
+        print(f"starting {app.name} under gunicorn ...", flush=True)
+        app.server = servers.start_gunicorn(
+            app.name, app.argv, app.env, logs / f"{app.name}-gunicorn.log", app.cwd
+        )
+    daily = [*setting.prelude, *(k for k in setting.kinds if not k.fresh)]
+    found["seed_failures"] = {
+        name: points.seed(load_, under_test[name], daily) for name in ("product", "reference")
+    }
+    for name, failed in found["seed_failures"].items():
+        if failed:
+            print(f"note: {name} answered HTTP 500 while seeding {failed}; sent again, alone")
+    clock.done("start and seed")
+    mixed = [k for k in setting.kinds if not k.fresh]
+    print("memory per worker over many mixed requests ...", flush=True)
+    found["memory"] = {
+        name: memory.run(load_, under_test[name], mixed, count, plan.memory_chunk)
+        for name, count in plan.memory_requests.items()
+    }
+    clock.done("memory")
+    found |= load_points(setting, under_test, load_, where.endpoint, work_by_kind)
+    clock.done("load points")
+    if setting.py_spy is not None:
+        found["profiles"] = profiles(setting, under_test, load_, logs)
+        clock.done("profiles")
+    for app in under_test.values():
+        if app.server is not None:
+            procs.stop(app.server.process)
+    found["phase_seconds"] = clock.seconds
+    return found
 
 
-def reference_env(
-    endpoint: str, kinds: Sequence[Kind], ca_dir: Path, cert_url: str
-) -> dict[str, str]:
-    intents = {k.name: k.intent for k in kinds if k.intent}
-    return servers.clean_env(
-        {
-            "REFERENCE_SKILL_ID": SKILL_ID,
-            "REFERENCE_TABLE": REFERENCE_TABLE,
-            "REFERENCE_DYNAMODB_ENDPOINT_URL": endpoint,
-            "REFERENCE_INTENTS": json.dumps(intents),
-            "BENCH_CA_DIR": str(ca_dir),
-            "BENCH_CERT_URL": cert_url,
-        }
+@dataclass
+class Phases:
+    """Wall seconds of each phase of the run (to keep --quick and the full run in budget)."""
+
+    started: float = field(default_factory=time.perf_counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self.started, 1)
+        self.started = now
+
+
+def load_points(
+    setting: Setting,
+    under_test: dict[str, apps.App],
+    load_: points.Load,
+    endpoint: str,
+    work: dict[str, str],
+) -> dict[str, Any]:
+    """Every kind at its levels, the three apps in turn at each level."""
+    all_points: list[dict[str, Any]] = []
+    levels: list[dict[str, Any]] = []
+    product, floor = under_test["product"], under_test["floor"]
+    for kind in setting.kinds:
+        # The floor reads (and rewrites) the product's items as they are now.
+        apps.copy_items(endpoint, product.table, floor.table)
+        for connections in setting.plan.levels(kind):
+            found = points.run_level(
+                load_,
+                list(under_test.values()),
+                kind,
+                connections,
+                setting.plan.seconds,
+                [p for p in all_points if p["kind"] == "launch"],
+                unique=work.get(kind.name) == "write",
+            )
+            for point in found:
+                print(report.point_line(point), flush=True)
+            level = {
+                "kind": kind.name,
+                "connections": connections,
+                "points": {p["app"]: p for p in found},
+                "ratios": points.ratios({p["app"]: p for p in found}),
+            }
+            print(report.ratio_line(level), flush=True)
+            all_points += found
+            levels.append(level)
+    return {"points": all_points, "levels": levels}
+
+
+def count_units(setting: Setting, endpoint: str, api_endpoint: str) -> dict[str, Any]:
+    jobs = capacity.scenarios(
+        setting.kinds, setting.prelude, setting.flow, datetime.now(UTC), api_endpoint
     )
+    env = servers.clean_env(
+        apps.reference_env(
+            endpoint,
+            [*setting.kinds, *setting.prelude, *setting.flow],
+            apps.CAPACITY_REFERENCE_TABLE,
+        )
+    )
+    return {
+        "product": capacity.product(endpoint, apps.CAPACITY_TABLE, jobs),
+        "reference": capacity.reference(setting.pythons["reference"], BENCH, env, jobs),
+    }
+
+
+def import_times(under_test: dict[str, apps.App], runs: int) -> dict[str, Any]:
+    product, reference = under_test["product"], under_test["reference"]
+    return {
+        "product": startup.import_time(product.python, "skill.app", REPO, product.env, runs),
+        "reference": startup.import_time(
+            reference.python, "app", BENCH / "reference", reference.env, runs
+        ),
+    }
+
+
+def write_ca(authority: Any, work: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+
+    ca_dir = work / "ca"
+    ca_dir.mkdir()
+    (ca_dir / "root.pem").write_bytes(authority.root.public_bytes(serialization.Encoding.PEM))
+    (ca_dir / "chain.pem").write_bytes(authority.chain_pem)
+    return ca_dir
+
+
+def header(setting: Setting, argv: Sequence[str]) -> dict[str, Any]:
+    return {
+        "machine": machine(setting.pythons["product"]),
+        "command": "bench/run " + " ".join(argv),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "plan": asdict(setting.plan) | {"seconds": setting.plan.seconds},
+        "kinds": [asdict(k) for k in setting.kinds],
+        "prelude": [asdict(k) for k in setting.prelude],
+        "flow": [asdict(k) for k in setting.flow],
+        "gunicorn": " ".join(servers.GUNICORN_SETTINGS),
+        "product_gc_freeze": setting.args.gc_freeze,
+    }
 
 
 def machine(python: Path) -> dict[str, Any]:
@@ -359,272 +387,23 @@ def machine(python: Path) -> dict[str, Any]:
     }
 
 
-# -- measurements ----------------------------------------------------------------------------
-
-
-def signed_bodies(
-    kind: Kind, users: Sequence[str], authority: Any, api_endpoint: str
-) -> list[Signed]:
-    now = datetime.now(UTC)
-    bodies = [encode(envelope(kind, user_id=u, at=now, api_endpoint=api_endpoint)) for u in users]
-    return sign_all(authority, bodies)
-
-
-def post_all(app: App, signed: Sequence[Signed], authority: Any) -> Counter[int]:
-    assert app.server is not None
-    url = app.server.url + "/alexa"
-    headers = {"SignatureCertChainUrl": authority.url}
-
-    def one(item: Signed) -> int:
-        status, _ = procs.post(url, item.body, headers | {"Signature-256": item.signature})
-        return status
-
-    with ThreadPoolExecutor(8) as pool:
-        return Counter(pool.map(one, signed))
-
-
-def seed(
-    app: App, kinds: Sequence[Kind], users: Sequence[str], authority: Any, api_endpoint: str
-) -> None:
-    """Every household starts the plan and uses every feature once today: the load points then
-    measure the steady state of a household's later turns that night (and every code path is
-    warm)."""
-    for kind in kinds:
-        statuses = post_all(app, signed_bodies(kind, users, authority, api_endpoint), authority)
-        if set(statuses) != {200}:
-            raise RuntimeError(f"{app.name}: seeding {kind.name} got {dict(statuses)}")
-    read_outcomes(app)
-
-
-def read_outcomes(app: App) -> dict[str, Any]:
-    """Product only: outcomes and writes from its per-request log lines since the last call."""
-    counts: Counter[str] = Counter()
-    wrote = 0
-    handlers: Counter[str] = Counter()
-    logs = app.env.get("BENCH_LOG_DIR")
-    if not logs:
-        return {}
-    for path in sorted(Path(logs).glob("requests-*.log")):
-        offset = app.log_offsets.get(path.name, 0)
-        with path.open("rb") as f:
-            f.seek(offset)
-            data = f.read()
-        end = data.rfind(b"\n") + 1
-        app.log_offsets[path.name] = offset + end
-        for line in data[:end].splitlines():
-            try:
-                fields = json.loads(line)
-            except ValueError:
-                continue
-            counts[fields.get("outcome", "?")] += 1
-            wrote += bool(fields.get("wrote"))
-            handlers[str(fields.get("handler"))] += 1
-    total = sum(counts.values())
-    return {
-        "logged": total,
-        "outcomes": dict(counts),
-        "writes_per_request": round(wrote / total, 3) if total else None,
-        "handlers": dict(handlers),
-    }
-
-
-def load_point(
-    app: App,
-    kind: Kind,
-    users: Sequence[str],
-    authority: Any,
-    api_endpoint: str,
-    work: Path,
-    connections: int,
-    seconds: float,
-    logs: Path,
-    limit: int | None = None,
-) -> dict[str, Any]:
-    assert app.server is not None
-    signed = signed_bodies(kind, users, authority, api_endpoint)
-    data = load.write_data(work / f"{app.name}-{kind.name}.lua", authority.url, signed)
-    read_outcomes(app)
-    app_pids = [app.server.process.pid, *app.server.workers()]
-    app_cpu, moto_cpu = procs.cpu_seconds(app_pids), procs.cpu_seconds([app.moto_pid])
-    busy, total = procs.machine_busy_seconds()
-    result = load.run(
-        BENCH / "wrk" / "alexa.lua",
-        app.server.url + "/alexa",
-        data,
-        connections=connections,
-        seconds=seconds,
-        limit=limit,
-    )
-    app_cpu = procs.cpu_seconds(app_pids) - app_cpu
-    moto_cpu = procs.cpu_seconds([app.moto_pid]) - moto_cpu
-    busy_after, total_after = procs.machine_busy_seconds()
-    requests = max(1, result["requests"])
-    point = {
-        "app": app.name,
-        "kind": kind.name,
-        **result,
-        "app_cpu_ms_per_request": round(1000 * app_cpu / requests, 2),
-        "moto_cpu_ms_per_request": round(1000 * moto_cpu / requests, 2),
-        "machine_busy_pct": round(100 * (busy_after - busy) / max(1e-9, total_after - total), 1),
-    }
-    if app.name == "product":
-        point["product_log"] = read_outcomes(app)
-    return point
-
-
-def memory(
-    app: App,
-    kinds: Sequence[Kind],
-    users: Sequence[str],
-    authority: Any,
-    api_endpoint: str,
-    plan: Plan,
-    work: Path,
-) -> dict[str, Any]:
-    """RSS of each worker before and after ``plan.memory_requests`` mixed requests (8 conns)."""
-    assert app.server is not None
-    workers = app.server.workers()
-    before = {pid: procs.rss_kib(pid) for pid in workers}
-    done = 0
-    started = time.perf_counter()
-    checkpoints: list[dict[str, Any]] = []
-    wanted = plan.memory_requests[app.name]
-    while done < wanted:
-        chunk = min(plan.memory_chunk, wanted - done)
-        signed = [s for kind in kinds for s in signed_bodies(kind, users, authority, api_endpoint)]
-        data = load.write_data(work / f"{app.name}-memory.lua", authority.url, signed)
-        result = load.run(
-            BENCH / "wrk" / "alexa.lua",
-            app.server.url + "/alexa",
-            data,
-            connections=8,
-            seconds=120,
-            limit=chunk,
-        )
-        done += result["requests"]
-        if result["non_2xx"] or result["socket_errors"]:
-            raise RuntimeError(f"{app.name}: errors during the memory run: {result}")
-        checkpoints.append(
-            {
-                "requests": done,
-                "rss_mib": [round(procs.rss_kib(pid) / 1024, 1) for pid in app.server.workers()],
-            }
-        )
-    after = {pid: procs.rss_kib(pid) for pid in app.server.workers()}
-    if app.name == "product":
-        read_outcomes(app)
-    return {
-        "requests": done,
-        "seconds": round(time.perf_counter() - started, 1),
-        "checkpoints": checkpoints,
-        "workers": [
-            {
-                "pid": pid,
-                "rss_before_mib": round(before[pid] / 1024, 1),
-                "rss_after_mib": round(after.get(pid, 0) / 1024, 1),
-                "growth_mib": round((after.get(pid, 0) - before[pid]) / 1024, 1),
-            }
-            for pid in workers
-        ],
-    }
-
-
-def cold_starts(
-    apps: Sequence[App],
-    launch: Kind,
-    authority: Any,
-    api_endpoint: str,
-    runs: int,
-    logs: Path,
-) -> dict[str, Any]:
-    """Spawn-to-first-signed-200 for each app, interleaved run by run (after one discarded
-    warm-up each, so the file cache and bytecode are warm for both)."""
-    times: dict[str, list[float]] = {app.name: [] for app in apps}
-    for run in range(runs + 1):
-        for app in apps:
-            at = datetime.now(UTC)
-            body = encode(envelope(launch, user_id=household(0), at=at, api_endpoint=api_endpoint))
-            seconds = servers.time_to_first_answer(
-                app.name,
-                app.argv,
-                app.env,
-                logs / f"{app.name}-cold.log",
-                app.cwd,
-                body,
-                authority.headers(body),
-            )
-            if run:
-                times[app.name].append(seconds)
-    return {
-        name: {
-            "runs_s": [round(t, 3) for t in found],
-            "median_s": round(statistics.median(found), 3),
-        }
-        for name, found in times.items()
-    }
-
-
-def import_time(
-    python: Path, module: str, cwd: Path, env: dict[str, str], runs: int
-) -> dict[str, Any]:
-    """Median wall time of ``python -c 'import module'`` minus ``python -c pass``, and
-    the cumulative time ``-X importtime`` reports for the module."""
-
-    def wall(code: str) -> float:
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            subprocess.run([str(python), "-c", code], cwd=cwd, env=env, check=True)
-            times.append(time.perf_counter() - t)
-        return statistics.median(times)
-
-    baseline = wall("pass")
-    total = wall(f"import {module}")
-    traced = subprocess.run(
-        [str(python), "-X", "importtime", "-c", f"import {module}"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    cumulative = None
-    pattern = re.compile(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S+)$")
-    for line in traced.stderr.splitlines():
-        found = pattern.search(line)
-        if found and found.group(2) == module:
-            cumulative = int(found.group(1)) / 1e6
-    return {
-        "module": module,
-        "wall_s": round(total, 3),
-        "interpreter_s": round(baseline, 3),
-        "import_s": round(total - baseline, 3),
-        "importtime_cumulative_s": cumulative,
-    }
-
-
 def profiles(
-    apps: dict[str, App],
-    kinds: Sequence[Kind],
-    users: Sequence[str],
-    authority: Any,
-    api_endpoint: str,
-    work: Path,
-    plan: Plan,
-    logs: Path,
-    py_spy: Path,
+    setting: Setting, under_test: dict[str, apps.App], load_: points.Load, logs: Path
 ) -> dict[str, Any]:
+    """py-spy on the product's and the reference's workers while a point runs."""
+    assert setting.py_spy is not None
+    seconds = setting.plan.profile_seconds
     found: dict[str, Any] = {}
-    for kind in [k for k in kinds if k.name in ("session_end", "launch", "question")]:
-        for app in apps.values():
+    for kind in [k for k in setting.kinds if k.name in ("session_end", "launch", "question")]:
+        signed = load_.sign(kind, load_.users)
+        data = load_.data(f"profile-{kind.name}", signed)
+        for name in ("product", "reference"):
+            app = under_test[name]
             assert app.server is not None
             out = logs / f"profile-{app.name}-{kind.name}.txt"
-            run: Callable[[], dict[str, Any]] = lambda app=app, kind=kind: load_point(  # noqa: E731
-                app, kind, users, authority, api_endpoint, work, 8, plan.profile_seconds, logs
-            )
-            point, _ = profile.record(
-                py_spy, app.server.process.pid, plan.profile_seconds, out, run
-            )
+
+            run = functools.partial(points.run_point, load_, app, kind, data, 8, seconds)
+            point, _ = profile.record(setting.py_spy, app.server.process.pid, seconds, out, run)
             found[f"{app.name}/{kind.name}"] = {
                 "rps_while_sampled": point["rps"],
                 **profile.summarize(out),

@@ -150,8 +150,9 @@ def time_to_first_answer(
     cwd: Path,
     body: bytes,
     headers: Mapping[str, str],
+    path: str = "/alexa",
 ) -> float:
-    """Seconds from spawning gunicorn to the first HTTP 200 for a signed request."""
+    """Seconds from spawning gunicorn to the first HTTP 200 for a signed request to ``path``."""
     port = procs.free_port()
     argv = [a.replace("{port}", str(port)) for a in argv_for_port]
     started = time.perf_counter()
@@ -169,7 +170,7 @@ def time_to_first_answer(
                 time.sleep(0.005)
                 continue
             try:
-                status, _ = procs.post(f"http://{HOST}:{port}/alexa", body, headers, timeout=30)
+                status, _ = procs.post(f"http://{HOST}:{port}{path}", body, headers, timeout=30)
             except (OSError, urllib.error.URLError):
                 continue
             if status != 200:

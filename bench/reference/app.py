@@ -28,12 +28,16 @@ from flask_ask_sdk.skill_adapter import SkillAdapter
 
 DEFAULT_INTENTS = {
     "question": "TonightsQuestionIntent",
+    "next_question": "NextQuestionIntent",
     "plan": "PlanWeekIntent",
     "check_in": "StartCheckInIntent",
+    "check_in_ready": "CheckInReadyIntent",
+    "check_in_yes": "AMAZON.YesIntent",
 }
 QUESTIONS = [f"Here is question {n} of 36. Take turns answering it." for n in range(1, 37)]
 WEEKS = 8
 REPROMPT = "What would you like to do?"
+CHECK_IN_STEPS = {"setup": "confirm_1", "confirm_1": "confirm_2", "confirm_2": "done"}
 
 
 def _today(handler_input):
@@ -61,9 +65,12 @@ class LaunchRequestHandler(AbstractRequestHandler):
         return handler_input.response_builder.speak(speech).ask(REPROMPT).response
 
 
-class TonightsQuestionHandler(AbstractRequestHandler):
-    def __init__(self, intent_name):
+class QuestionHandler(AbstractRequestHandler):
+    """Tonight's question (the same all night), or with ``next_one`` the next question."""
+
+    def __init__(self, intent_name, next_one=False):
         self.intent_name = intent_name
+        self.next_one = next_one
 
     def can_handle(self, handler_input):
         return is_intent_name(self.intent_name)(handler_input)
@@ -72,7 +79,7 @@ class TonightsQuestionHandler(AbstractRequestHandler):
         attributes_manager = handler_input.attributes_manager
         attributes = attributes_manager.persistent_attributes
         tonight = _today(handler_input).isoformat()
-        if attributes.get("question_night") != tonight:
+        if self.next_one or attributes.get("question_night") != tonight:
             asked = int(attributes.get("questions_asked", 0))
             attributes["question_index"] = asked % len(QUESTIONS)
             attributes["questions_asked"] = asked + 1
@@ -119,12 +126,48 @@ class StartCheckInHandler(AbstractRequestHandler):
         attributes["last_check_in"] = _today(handler_input).isoformat()
         attributes_manager.persistent_attributes = attributes
         attributes_manager.save_persistent_attributes()
-        handler_input.attributes_manager.session_attributes["phase"] = "speaking"
+        handler_input.attributes_manager.session_attributes["phase"] = "setup"
         speech = (
             "Let's begin. The first speaker has two minutes, and the listener just listens."
-            ' <break time="2s"/> Tell me when you are ready to swap.'
+            " Tell me when you are ready."
         )
         return handler_input.response_builder.speak(speech).ask(REPROMPT).response
+
+
+class CheckInStepHandler(AbstractRequestHandler):
+    """The turns inside a check-in: "ready" starts the first speaker, the first "yes" swaps,
+    the second "yes" finishes. Each one saves where the household is (so it could carry on)."""
+
+    def __init__(self, ready_intent, yes_intent):
+        self.ready_intent = ready_intent
+        self.yes_intent = yes_intent
+
+    def can_handle(self, handler_input):
+        phase = handler_input.attributes_manager.session_attributes.get("phase")
+        if phase == "setup":
+            return is_intent_name(self.ready_intent)(handler_input)
+        return phase in CHECK_IN_STEPS and is_intent_name(self.yes_intent)(handler_input)
+
+    def handle(self, handler_input):
+        session = handler_input.attributes_manager.session_attributes
+        attributes_manager = handler_input.attributes_manager
+        attributes = attributes_manager.persistent_attributes
+        step = CHECK_IN_STEPS[session["phase"]]
+        if step == "done":
+            attributes["check_ins_done"] = int(attributes.get("check_ins_done", 0)) + 1
+            attributes.pop("check_in_step", None)
+        else:
+            attributes["check_in_step"] = step
+        attributes_manager.persistent_attributes = attributes
+        attributes_manager.save_persistent_attributes()
+        builder = handler_input.response_builder
+        if step == "done":
+            session.pop("phase", None)
+            speech = "That is your check-in done. Thank you both."
+            return builder.speak(speech).set_should_end_session(True).response
+        session["phase"] = step
+        speech = 'Your two minutes start now. <break time="2s"/> Did that sound right?'
+        return builder.speak(speech).ask(REPROMPT).response
 
 
 class SessionEndedRequestHandler(AbstractRequestHandler):
@@ -163,8 +206,10 @@ def create_app(dynamodb_resource=None):
 
     sb = CustomSkillBuilder(persistence_adapter=adapter)
     sb.skill_id = skill_id
+    sb.add_request_handler(CheckInStepHandler(intents["check_in_ready"], intents["check_in_yes"]))
     sb.add_request_handler(LaunchRequestHandler())
-    sb.add_request_handler(TonightsQuestionHandler(intents["question"]))
+    sb.add_request_handler(QuestionHandler(intents["question"]))
+    sb.add_request_handler(QuestionHandler(intents["next_question"], next_one=True))
     sb.add_request_handler(PlanWeekHandler(intents["plan"], intents.get("plan_start")))
     sb.add_request_handler(StartCheckInHandler(intents["check_in"]))
     sb.add_request_handler(SessionEndedRequestHandler())

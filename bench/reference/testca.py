@@ -6,13 +6,16 @@ validation with certvalidator on every request, SAN and validity checks, RSA sig
 replaced, as the platform measurements did: ``urlopen`` serves the test chain for the test URL
 (Amazon's host is unreachable here), and ``CertificateValidator`` trusts the test root instead of
 the operating system's store. ``BENCH_CA_DIR`` holds ``root.pem`` and ``chain.pem``;
-``BENCH_CERT_URL`` is the one URL served.
+``BENCH_CERT_URL`` is the one URL served. With ``BENCH_OPS_DIR`` set, ``benchlib/opcount.py``
+counts the app's requests and DynamoDB calls (a WSGI wrapper and a hook on boto3's default
+session; the app is unchanged).
 
     gunicorn --chdir bench/reference 'testca:create_app()'
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 from pathlib import Path
@@ -43,5 +46,18 @@ sdk_verifier.urlopen = _urlopen
 sdk_verifier.CertificateValidator = _validator
 
 
+def _opcount():
+    """bench/benchlib/opcount.py, by path (this venv has no benchlib)."""
+    path = Path(__file__).resolve().parent.parent / "benchlib" / "opcount.py"
+    spec = importlib.util.spec_from_file_location("bench_opcount", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def create_app():
-    return _create_app()
+    opcount = _opcount()
+    opcount.install()
+    app = _create_app()
+    app.wsgi_app = opcount.counting(app.wsgi_app)
+    return app

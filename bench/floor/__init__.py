@@ -1,0 +1,1 @@
+"""The floor endpoint for bench/run (see app.py)."""
