@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import urllib.error
-import urllib.request
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,7 +14,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import skill.verify as verify_module
-from skill.verify import MAX_BODY_BYTES, RequestVerifier, VerificationError, VerifiedRequest
+from skill.verify import (
+    MAX_BODY_BYTES,
+    DownloadLimits,
+    RequestVerifier,
+    VerificationError,
+    VerifiedRequest,
+)
 from tests.signing import SigningAuthority, alexa_body, make_authority
 
 SKILL_ID = "amzn1.ask.skill.closer-together-test"
@@ -120,10 +124,16 @@ def test_no_skill_id_accepts_any_application(authority: SigningAuthority) -> Non
     ],
 )
 def test_accepted_url_variants(authority: SigningAuthority, url: str) -> None:
-    authority.url = url
+    fetched: list[str] = []
+
+    def fetch(wanted: str) -> bytes:
+        fetched.append(wanted)
+        return authority.fetch(wanted)
+
     body = body_at()
-    make_verifier(authority).verify(authority.headers(body), body)
-    assert authority.fetches == 1
+    headers = authority.headers(body) | {"SignatureCertChainUrl": url}
+    make_verifier(authority, fetch=fetch).verify(headers, body)
+    assert fetched == [authority.url]  # the URL as checked: rebuilt, normalised
 
 
 # -- size and headers -----------------------------------------------------------------------
@@ -177,7 +187,7 @@ _INVALID = "not a valid URL"
         ("https://s3.amazonaws.com:http/echo.api/test-cert.pem", _INVALID),
         ("https://[s3.amazonaws.com/echo.api/test-cert.pem", _INVALID),
         (f"{_S3}/echo.api/../x", _PATH),
-        (f"{_S3}/echo.api/%2e%2e/x", _PATH),
+        (f"{_S3}/echo.api/%2e%2e/x", "path must not be percent-encoded"),
         (f"{_S3}/ECHO.API/test-cert.pem", _PATH),
         (f"{_S3}/invalid.path/test-cert.pem", _PATH),
         (f"{_S3}/echo.api", _PATH),
@@ -445,23 +455,32 @@ def test_cache_refetches_a_renewed_chain(clock: FakeClock) -> None:
     assert len(fetched) == 2
 
 
-def test_failed_chains_are_not_cached(authority: SigningAuthority) -> None:
+def test_failed_chains_are_remembered_not_cached(authority: SigningAuthority) -> None:
     other = make_authority(name="Other")
     verifier = make_verifier(authority, fetch=other.fetch)
     body = body_at()
     for _ in range(2):
         assert reason_of(verifier, other.headers(body), body) == "certificate chain is not trusted"
-    assert other.fetches == 2
+    assert other.fetches == 1
+    assert verifier.cached_certificate_urls() == []
 
 
 def test_cache_is_bounded(authority: SigningAuthority) -> None:
-    verifier = make_verifier(authority, fetch=lambda url: authority.chain_pem)
+    verifier = RequestVerifier(
+        SKILL_ID,
+        trust_roots=[authority.root],
+        fetch=lambda url: authority.chain_pem,
+        clock=FakeClock(),
+        limits=DownloadLimits(burst=64),
+    )
     body = body_at()
     signature = authority.sign(body)
     for i in range(40):
         url = f"https://s3.amazonaws.com/echo.api/cert-{i}.pem"
         verifier.verify({"SignatureCertChainUrl": url, "Signature-256": signature}, body)
-    assert len(verifier._cache) == 32
+    cached = verifier.cached_certificate_urls()
+    assert len(cached) == 32
+    assert cached[-1].endswith("cert-39.pem")
 
 
 # -- defaults: certifi roots and the urllib fetcher -----------------------------------------
@@ -482,30 +501,16 @@ def test_default_roots_are_certifi_and_load_quietly(
     assert len(verify_module._certifi_roots) > 100
 
 
-class _FakeResponse:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __enter__(self) -> _FakeResponse:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def read(self, size: int = -1) -> bytes:
-        return self._data if size < 0 else self._data[:size]
-
-
-def test_default_fetch_uses_urlopen_with_timeout(
+def test_default_fetch_is_download_chain_with_the_deadline(
     authority: SigningAuthority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[str, float]] = []
 
-    def urlopen(url: str, timeout: float) -> _FakeResponse:
-        calls.append((url, timeout))
-        return _FakeResponse(authority.chain_pem)
+    def download(url: str, deadline: float) -> bytes:
+        calls.append((url, deadline))
+        return authority.chain_pem
 
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(verify_module, "download_chain", download)
     verifier = RequestVerifier(
         SKILL_ID, trust_roots=[authority.root], clock=FakeClock(), fetch_timeout=1.5
     )
@@ -515,24 +520,24 @@ def test_default_fetch_uses_urlopen_with_timeout(
 
 
 @pytest.mark.parametrize(
-    "behaviour", ["too large", "http error", "timeout"], ids=lambda b: b.replace(" ", "-")
+    ("error", "reason"),
+    [
+        (ValueError("certificate chain too large"), "could not download the signing certificate"),
+        (OSError("HTTP 403"), "could not download the signing certificate"),
+        (TimeoutError("deadline"), "could not download the signing certificate in time"),
+    ],
+    ids=["too-large", "http-error", "timeout"],
 )
 def test_default_fetch_failures(
-    authority: SigningAuthority, monkeypatch: pytest.MonkeyPatch, behaviour: str
+    authority: SigningAuthority, monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str
 ) -> None:
-    def urlopen(url: str, timeout: float) -> _FakeResponse:
-        if behaviour == "too large":
-            return _FakeResponse(authority.chain_pem + b"\n" * 64 * 1024)
-        if behaviour == "http error":
-            raise urllib.error.HTTPError(url, 403, "Forbidden", {}, None)  # type: ignore[arg-type]
-        raise TimeoutError("timed out")
+    def download(url: str, deadline: float) -> bytes:
+        raise error
 
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(verify_module, "download_chain", download)
     verifier = RequestVerifier(SKILL_ID, trust_roots=[authority.root], clock=FakeClock())
     body = body_at()
-    assert reason_of(verifier, authority.headers(body), body) == (
-        "could not download the signing certificate"
-    )
+    assert reason_of(verifier, authority.headers(body), body) == reason
 
 
 # -- API details ----------------------------------------------------------------------------
