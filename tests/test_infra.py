@@ -165,7 +165,7 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     ]
 
 
-def test_the_dockerfile_runs_gunicorn_as_a_non_root_user() -> None:
+def test_the_dockerfile_runs_infra_serve_as_a_non_root_user() -> None:
     steps = dockerfile_instructions()
     kinds = [kind for kind, _ in steps]
     assert steps[0] == ("FROM", "python:3.12-slim")
@@ -173,17 +173,15 @@ def test_the_dockerfile_runs_gunicorn_as_a_non_root_user() -> None:
     assert users and users[-1] not in ("root", "0")
     assert kinds.index("USER") < kinds.index("CMD")
     cmd = next(value for kind, value in steps if kind == "CMD")
-    assert shlex.split(cmd.strip("[]").replace(",", " ")) == [
-        "gunicorn",
-        "-c",
-        "infra/gunicorn.conf.py",
-        "skill.app:create_app()",
+    assert [part.strip('"') for part in shlex.split(cmd.strip("[]").replace(",", " "))] == [
+        "python",
+        "infra/serve.py",
     ]
     health = next(value for kind, value in steps if kind == "HEALTHCHECK")
     assert "/healthz" in health and "urllib" in health
     assert ("EXPOSE", "8080") in steps
     copied = " ".join(value for kind, value in steps if kind == "COPY")
-    for source in ("pyproject.toml", "skill/", "content/", "interaction_models/", "gunicorn.conf"):
+    for source in ("pyproject.toml", "skill/", "content/", "interaction_models/", "infra/serve.py"):
         assert source in copied
     assert any(kind == "RUN" and "pip install --no-cache-dir ." in v for kind, v in steps)
     env = " ".join(value for kind, value in steps if kind == "ENV")
