@@ -305,7 +305,15 @@ def _chat(terminal: Terminal, settings: Settings, fresh: bool) -> int:
 
 
 def _run_typed(terminal: Terminal, typed: str) -> None:
+    """One line typed into ``closer chat``; a line it cannot use is explained, not fatal."""
     try:
-        terminal.run(parse(typed))
+        line = parse(typed)
+    except SettingsError as problem:
+        if terminal.echo:
+            print(f"you>   {typed}")
+        print(INDENT + f"({problem})")
+        return
+    try:
+        terminal.run(line)
     except SettingsError as problem:
         print(INDENT + f"({problem})")
