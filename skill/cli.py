@@ -49,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("--tz", help="the device's time zone, e.g. Europe/London")
         sub.add_argument("--now", help="local date and time, e.g. 2026-03-10T21:00")
         sub.add_argument("--keys", action="store_true", help="also show the content keys spoken")
-        if name == "say":
-            sub.add_argument("utterances", nargs="+")
+        _add_clock_options(sub, name)
 
     commands.add_parser("create-table", help="create the DynamoDB table and wait until ACTIVE")
     models = commands.add_parser("models", help="write interaction_models/<locale>.json")
@@ -73,6 +72,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as problem:
         print(f"closer: {problem}", file=sys.stderr)
         return 2
+
+
+def _add_clock_options(sub: argparse.ArgumentParser, name: str) -> None:
+    sub.add_argument(
+        "--fresh",
+        action="store_true",
+        help="a new, empty household store for this run only (your state file is untouched)",
+    )
+    clock = sub.add_mutually_exclusive_group()
+    clock.add_argument(
+        "--fixed-clock",
+        action="store_true",
+        help="send each request 5 s after the last, even mid-audio (by default each one"
+        " waits until the last response's audio is over and the mic opens)",
+    )
+    if name == "chat":
+        clock.add_argument(
+            "--real-time",
+            action="store_true",
+            help="play each response at its own pace (Ctrl-C skips to its end)",
+        )
+    else:
+        sub.add_argument(
+            "utterances",
+            nargs="+",
+            help='what to say, in order; "@+40s pause" interrupts the last response 40 s'
+            ' after it began, "(silence)" answers nothing',
+        )
 
 
 def _serve(args: argparse.Namespace) -> int:

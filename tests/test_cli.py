@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from skill.cli import main
+from skill.devtools.talk import RealTime
 from tests.dynamo_server import moto_dynamodb
 
 
@@ -71,3 +76,160 @@ def test_bad_options_are_explained(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_the_written_models_are_up_to_date() -> None:
     assert main(["models", "--check"]) == 0
+
+
+# -- the terminal simulator lives the evening as a household would ----------------------
+
+EVENING = ["--now", "2026-03-10T21:00"]
+SWAP = ["our names are Sam and Alex", "start a check in", "ready", "yes"]
+MIC = re.compile(r"\((\d+):(\d\d) of audio, then the mic opens at (\d\d):(\d\d):(\d\d)\)")
+
+
+def after(output: str, said: str) -> str:
+    """The output from the line ``you>   {said}`` on."""
+    return output[output.index(f"you>   {said}\n") :]
+
+
+def mic_times(output: str) -> list[tuple[int, int]]:
+    """Each response's length of audio and when the mic opens after it, in seconds."""
+    return [
+        (int(m) * 60 + int(s), int(hh) * 3600 + int(mm) * 60 + int(ss))
+        for m, s, hh, mm, ss in MIC.findall(output)
+    ]
+
+
+def test_say_waits_for_the_audio_and_reaches_alexas_turn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["say", "--keys", *EVENING, *SWAP]) == 0
+    output = capsys.readouterr().out
+    swap = after(output, "yes")
+    assert "check_in.swap" in swap
+    assert any(line.startswith("Alex") for line in swap.replace("alexa> ", "").split("\n       "))
+    heard = mic_times(output)
+    assert len(heard) == len(SWAP) and heard[2][0] > 200
+    for (_, opened), (played, opens) in pairwise(heard):
+        assert abs(opens - opened - (played + 2)) <= 2
+
+
+def test_say_with_a_fixed_clock_answers_five_seconds_into_the_audio(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["say", "--keys", "--fixed-clock", *EVENING, *SWAP]) == 0
+    output = capsys.readouterr().out
+    assert "check_in.swap" not in after(output, "yes")
+    assert "fixed clock: the next request comes 5 s later" in output
+
+
+def test_say_interrupts_at_a_moment_and_lets_the_mic_go_unanswered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = ["start a check in", "ready", "@+40s pause", "(silence)", "(silence)", "(silence)"]
+    assert main(["say", "--keys", *EVENING, *lines]) == 0
+    output = capsys.readouterr().out
+    paused = after(output, "@+40s pause")
+    assert paused.splitlines()[1].startswith("       (0:40 into 3:")
+    assert 'as "Alexa, pause" would' in paused and "keys: check_in.ask.paused" in paused
+    first, second, third = after(paused, "(silence)").split("you>   (silence)\n")[1:]
+    assert "so Alexa asks again" in first and "\nalexa> " in first
+    assert "then the mic opens at" in first
+    assert "EXCEEDED_MAX_REPROMPTS" in second and second.rstrip().endswith("(session ended)")
+    assert "no session is open" in third
+
+
+def test_say_explains_a_moment_it_cannot_use(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["say", "@+soon pause"]) == 2
+    assert "@+40s" in capsys.readouterr().err
+    assert main(["say", "@+40s pause"]) == 2
+    assert "none has played" in capsys.readouterr().err
+
+
+def test_fresh_starts_from_nothing_and_leaves_the_state_file_alone(
+    local_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = local_env / "households.db"
+    assert main(["say", "--keys", *EVENING, "open closer together"]) == 0
+    kept = state.read_bytes()
+    assert (
+        main(["say", "--keys", "--fresh", "--now", "2026-03-11T21:00", "open closer together"]) == 0
+    )
+    assert state.read_bytes() == kept
+    assert main(["say", "--keys", "--now", "2026-03-12T21:00", "open closer together"]) == 0
+    first, fresh, returning = capsys.readouterr().out.split("you>   ")[1:]
+    assert "keys: launch.first" in first and "keys: launch.first" in fresh
+    assert "keys: launch.returning" in returning
+
+
+def test_chat_reads_lines_barge_ins_and_silences(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = ["open closer together", "@+3s help", "@+later help", "(silence)", "stop"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n\n"))
+    assert main(["chat", "--keys", "--fresh", *EVENING]) == 0
+    output = capsys.readouterr().out
+    assert "Household state: " in output and "new and empty" in output
+    assert "you>   open closer together" in output and "keys: launch.first" in output
+    helped = after(output, "@+3s help")
+    assert "(0:03 into 0:" in helped and "keys: help.main" in helped
+    assert "@+40s or @+2m30s" in after(output, "@+later help")
+    assert "so Alexa asks again" in after(output, "(silence)")
+    assert output.rstrip().endswith("(session ended)")
+
+
+class FakeClock:
+    """A wall clock that moves only when slept on; notes what was printed before each sleep."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], interrupt_at: float | None) -> None:
+        self.capsys = capsys
+        self.seconds = 0.0
+        self.interrupt_at = interrupt_at
+        self.sleeps: list[tuple[str, float]] = []
+
+    def wall(self) -> float:
+        return self.seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append((self.capsys.readouterr().out, seconds))
+        if self.interrupt_at is not None and seconds >= self.interrupt_at:
+            self.interrupt_at = None
+            raise KeyboardInterrupt
+        self.seconds += seconds
+
+
+def chat_in_real_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock, typed: list[str]) -> None:
+    monkeypatch.setattr(
+        "skill.devtools.talk.RealTime", partial(RealTime, sleep=clock.sleep, wall=clock.wall)
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n"))
+    assert main(["chat", "--keys", "--real-time", *EVENING]) == 0
+
+
+def test_chat_in_real_time_shows_each_part_as_it_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock(capsys, interrupt_at=None)
+    chat_in_real_time(monkeypatch, clock, SWAP)
+    heard = [
+        (printed.rstrip().rsplit("\n", 1)[-1].strip(), slept) for printed, slept in clock.sleeps
+    ]
+    assert any(text == "[silence 1:00]" and abs(slept - 60) < 1e-6 for text, slept in heard)
+    output = "".join(printed for printed, _ in clock.sleeps) + capsys.readouterr().out
+    assert "check_in.swap" in after(output, "yes")
+    played = [length for length, _ in mic_times(output)]
+    assert len(played) == len(SWAP)
+    assert abs(clock.seconds - sum(played)) <= len(played) / 2
+
+
+def test_ctrl_c_in_real_time_skips_to_the_end_of_the_response(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock(capsys, interrupt_at=50.0)
+    chat_in_real_time(monkeypatch, clock, SWAP)
+    output = "".join(printed for printed, _ in clock.sleeps) + capsys.readouterr().out
+    ready = after(output, "ready")
+    assert ready.count("(Ctrl-C: skipping to the end of this response)") == 1
+    rest = ready.split("(Ctrl-C: skipping to the end of this response)")[1]
+    assert "[chime: amzn_sfx_bell_timer_01]" in rest.split("you>   yes")[0]
+    assert "check_in.swap" in after(output, "yes")
+    played = [length for length, _ in mic_times(output)]
+    assert clock.seconds < sum(played) - 150

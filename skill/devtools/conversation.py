@@ -7,69 +7,26 @@ interaction model) to become launches, intents and slots.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from skill.devtools.audio import (
+    Part,
+    document_parts,
+    length_ms,
+    response_parts,
+    speech_part,
+    ssml_to_text,
+)
 from skill.devtools.nlu import Understood, Utterances
 from skill.domain.clock import system_now
 
 Post = Callable[[dict[str, Any]], tuple[int, dict[str, Any], Mapping[str, str]]]
 
 APPLICATION_ID = "amzn1.ask.skill.closer-together-local"
-BREAK = re.compile(r'<break (?:time="(\d+)(ms|s)"|strength="\w+")\s*/>')
-TAG = re.compile(r"<[^>]+>")
-
-
-def ssml_to_text(ssml: str) -> str:
-    def pause(found: re.Match[str]) -> str:
-        if found.group(1) is None:
-            return " "
-        ms = int(found.group(1)) * (1 if found.group(2) == "ms" else 1000)
-        return f" [pause {ms / 1000:g}s] " if ms >= 1000 else " "
-
-    text = TAG.sub("", BREAK.sub(pause, ssml))
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
-
-
-def clock_text(ms: int) -> str:
-    seconds = round(ms / 1000)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def timeline_lines(document: Mapping[str, Any]) -> list[str]:
-    """An APL-for-audio document as readable lines: speech, [chime], [silence 1:00]."""
-    lines: list[str] = []
-
-    def walk(item: Mapping[str, Any]) -> None:
-        kind = item.get("type")
-        if kind == "Speech":
-            lines.append(ssml_to_text(str(item.get("content", ""))))
-        elif kind == "Silence":
-            lines.append(f"[silence {clock_text(int(item.get('duration', 0)))}]")
-        elif kind == "Audio":
-            source = str(item.get("source", ""))
-            name = "chime" if ("chime" in source or "bell" in source) else "sound"
-            lines.append(f"[{name}: {source.rsplit('/', 1)[-1]}]")
-        elif kind == "Mixer":
-            inner: list[str] = []
-            for child in item.get("items", []):
-                before = len(lines)
-                walk(child)
-                inner.extend(lines[before:])
-                del lines[before:]
-            lines.append("[together: " + " | ".join(inner) + "]")
-        for child in item.get("items", []) if kind in ("Sequencer", "Selector") else ():
-            walk(child)
-        if "item" in item and kind not in ("Mixer",):
-            walk(item["item"])
-
-    walk(document.get("mainTemplate", {}))
-    return lines
 
 
 @dataclass
@@ -128,17 +85,47 @@ class Said:
 
     @property
     def timeline(self) -> list[str]:
-        return [line for doc in self.documents for line in timeline_lines(doc)]
+        """The audio documents as readable lines: speech, [chime: ...], [silence 1:00]."""
+        return [part.text for doc in self.documents for part in document_parts(doc)]
+
+    @property
+    def parts(self) -> list[Part]:
+        """Everything the response plays, in order, each with when it starts."""
+        return response_parts(self.response)
+
+    @property
+    def audio_ms(self) -> int:
+        """How long the response plays before the device listens again."""
+        return length_ms(self.parts)
+
+    @property
+    def reprompt_parts(self) -> list[Part]:
+        """What Alexa plays when nobody answers (nothing when there is no reprompt)."""
+        speech = (self.response.get("reprompt") or {}).get("outputSpeech") or {}
+        return [speech_part(str(speech["ssml"]))] if speech.get("ssml") else []
 
     def text(self) -> str:
         """Everything a person would hear, one line per part."""
-        parts = [self.speech] if self.speech else []
-        parts += self.timeline
-        return "\n".join(parts)
+        return "\n".join(part.text for part in self.parts if part.text)
+
+
+MIC_WINDOW = timedelta(seconds=8)
+"""How long a device listens after a response (and after its reprompt) before giving up."""
 
 
 @dataclass
 class Conversation:
+    """Alexa's side of a conversation with the skill, on a clock of its own.
+
+    By default each request arrives ``step`` after the one before, wherever the last
+    response's audio has got to: the tests place requests inside long audio this way.
+    With ``live=True`` the clock moves past each response's audio as soon as it is
+    answered, as a device opens its microphone only once the audio is over, so the
+    next request arrives ``step`` after the mic opens. In both modes ``say(text,
+    into=...)`` interrupts the last response at a moment ("Alexa, pause" mid-audio)
+    and ``silence()`` lets the open mic go unanswered.
+    """
+
     post: Post
     utterances: Utterances
     user_id: str = "amzn1.ask.account.local-household"
@@ -152,6 +139,12 @@ class Conversation:
     last: Said | None = None
     interfaces: dict[str, Any] = field(default_factory=dict)
     """The device's supportedInterfaces ({"Alexa.Presentation.APL": {...}} for a screen)."""
+    live: bool = False
+    began: datetime | None = None
+    """When the last response started to play (the time of the request it answered)."""
+    mic_opens: datetime | None = None
+    """When the device listens again: after the last response's audio, or its reprompt."""
+    reprompted: bool = False
 
     @property
     def in_session(self) -> bool:
@@ -160,17 +153,49 @@ class Conversation:
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
 
-    def launch(self) -> Said:
+    def launch(self, at: datetime | None = None) -> Said:
         self._new_session()
-        return self._send({"type": "LaunchRequest"})
+        return self._send({"type": "LaunchRequest"}, at)
 
-    def say(self, text: str) -> Said:
+    def say(self, text: str, into: timedelta | None = None) -> Said:
+        """Say something: once the clock has moved on, or ``into`` the last response."""
+        at = None if into is None else self.moment(into)
         understood = self.utterances.understand(text)
         if understood.launch:
-            return self.launch()
+            return self.launch(at)
         if understood.invoked or not self.in_session:
             self._new_session()
-        return self._intent(understood)
+        return self._intent(understood, at)
+
+    def moment(self, into: timedelta) -> datetime:
+        """The instant ``into`` the last response's audio (which began at its request)."""
+        if self.began is None:
+            raise ValueError("nothing has played yet")
+        return self.began + into
+
+    @property
+    def gives_up(self) -> datetime | None:
+        """When the open mic stops listening if nobody speaks."""
+        return None if self.mic_opens is None else self.mic_opens + MIC_WINDOW
+
+    def silence(self) -> Said | None:
+        """Nobody answers while the mic is open, as Alexa handles it.
+
+        The first time, Alexa plays the reprompt and listens again: the skill hears
+        nothing and this returns None. With no reprompt, or a second silence, Alexa ends
+        the session with a SessionEndedRequest (``EXCEEDED_MAX_REPROMPTS``), whose answer
+        this returns. The clock moves to where the mic opens again, or closes.
+        """
+        gave_up = self.gives_up
+        if not self.in_session or self.last is None or gave_up is None:
+            raise ValueError("no session is listening")
+        reprompt = self.last.reprompt_parts
+        if reprompt and not self.reprompted:
+            self.reprompted = True
+            self.mic_opens = gave_up + timedelta(milliseconds=length_ms(reprompt))
+            self.now = max(self.now, self.mic_opens)
+            return None
+        return self.end("EXCEEDED_MAX_REPROMPTS", at=gave_up)
 
     def intent(self, name: str, **slots: str) -> Said:
         if not self.in_session:
@@ -180,16 +205,22 @@ class Conversation:
         }
         return self._intent(Understood(name, alexa_slots))
 
-    def end(self, reason: str = "USER_INITIATED", error: dict[str, str] | None = None) -> Said:
+    def end(
+        self,
+        reason: str = "USER_INITIATED",
+        error: dict[str, str] | None = None,
+        at: datetime | None = None,
+    ) -> Said:
         request: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
         if error:
             request["error"] = error
-        said = self._send(request)
+        said = self._send(request, at)
         self.session_id = None
         return said
 
-    def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
-        self.now += self.step
+    def envelope(self, request: dict[str, Any], at: datetime | None = None) -> dict[str, Any]:
+        """The request as Alexa would send it, ``step`` after the last one or ``at``."""
+        self.now = self.now + self.step if at is None else at
         request = {
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
             "timestamp": self.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -229,7 +260,7 @@ class Conversation:
         self.attributes = {}
         self._fresh = True
 
-    def _intent(self, understood: Understood) -> Said:
+    def _intent(self, understood: Understood, at: datetime | None = None) -> Said:
         return self._send(
             {
                 "type": "IntentRequest",
@@ -239,18 +270,30 @@ class Conversation:
                     "confirmationStatus": "NONE",
                     "slots": dict(understood.slots),
                 },
-            }
+            },
+            at,
         )
 
-    def _send(self, request: dict[str, Any]) -> Said:
-        status, body, headers = self.post(self.envelope(request))
+    def _send(self, request: dict[str, Any], at: datetime | None = None) -> Said:
+        status, body, headers = self.post(self.envelope(request, at))
         self._fresh = False
         said = Said(status, body, headers)
         self.last = said
-        if status == 200 and request["type"] != "SessionEndedRequest":
+        if request["type"] == "SessionEndedRequest":
+            return said
+        self._play(said)
+        if status == 200:
             if said.ended:
                 self.session_id = None
                 self.attributes = {}
             else:
                 self.attributes = said.session
         return said
+
+    def _play(self, said: Said) -> None:
+        """The response starts to play now; in live mode the clock waits for its end."""
+        self.began = self.now
+        self.mic_opens = self.now + timedelta(milliseconds=said.audio_ms)
+        self.reprompted = False
+        if self.live:
+            self.now = self.mic_opens
