@@ -20,7 +20,7 @@ from skill.alexa_api import ShortTimeoutApiClient
 from skill.content.catalog import Catalog, load_catalog
 from skill.content.checks import check_content
 from skill.domain.clock import system_now
-from skill.envelope import MalformedRequest, Request, read_request
+from skill.envelope import MalformedRequest, Request
 from skill.exchange import Exchange
 from skill.settings import Settings
 from skill.speech.render import emergency_response
@@ -54,12 +54,9 @@ class Closer:
         """Release the store's connections (the app's teardown; the CLI calls it on exit)."""
         self.store.close()
 
-    def answer(
-        self, envelope: Mapping[str, Any], body: bytes
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def answer(self, parsed: Request, body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
         """Run one turn; returns (response envelope, log fields). Never raises."""
         fields: dict[str, Any] = {"outcome": "ok", "attempts": 0}
-        parsed = read_request(envelope)
         fields.update(request_type=parsed.request_type, intent=parsed.intent)
         _log_reported_error(parsed)
         catalog = self.catalog.for_locale(parsed.locale)
@@ -151,7 +148,7 @@ def _routes(app: Flask, closer: Closer) -> None:
                 raise VerificationError("request body too large")
             body = request.stream.read(MAX_BODY_BYTES + 1)
             verified = closer.verifier.verify(dict(request.headers), body)
-            envelope, turn_fields = closer.answer(verified.envelope, verified.body)
+            envelope, turn_fields = closer.answer(verified.request, verified.body)
             fields.update(turn_fields)
         except (VerificationError, MalformedRequest) as problem:
             fields["reason"] = str(problem)

@@ -111,11 +111,9 @@ def _touched_intent(request: Mapping[str, Any]) -> str | None:
 
 
 def _instant(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise MalformedRequest("missing timestamp")
     instant = read_instant(value)
     if instant is None:
-        raise MalformedRequest("bad timestamp")
+        raise MalformedRequest("missing or bad timestamp")
     return instant
 
 

@@ -56,6 +56,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification as x509v
 
 from skill.domain.clock import system_now
+from skill.envelope import MalformedRequest, Request, read_request
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -105,6 +106,8 @@ class VerificationError(Exception):
 class VerifiedRequest:
     envelope: dict[str, Any]
     body: bytes
+    request: Request
+    """The envelope's facts, read once (``skill.envelope``)."""
 
 
 @dataclass(frozen=True)
@@ -441,24 +444,6 @@ def _decode_signature(signature_b64: str) -> bytes:
         raise VerificationError("signature is not base64") from None
 
 
-def _dig(node: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
-
-def _parse_timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        ts = datetime.fromisoformat(value)
-        return ts.astimezone(UTC) if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
 class RequestVerifier:
     """Checks Alexa requests; one instance per process, safe to share between threads.
 
@@ -507,16 +492,15 @@ class RequestVerifier:
             self._check_signature(headers, body, now)
 
         envelope = self._parse(body)
-
+        try:
+            request = read_request(envelope)
+        except MalformedRequest as problem:
+            raise VerificationError(str(problem)) from None
         if now is not None:
-            self._check_timestamp(envelope, now)
-        if self._skill_id is not None:
-            application_id = _dig(
-                envelope, "context", "System", "application", "applicationId"
-            ) or _dig(envelope, "session", "application", "applicationId")
-            if application_id != self._skill_id:
-                raise VerificationError("request is for another skill")
-        return VerifiedRequest(envelope=envelope, body=body)
+            self._check_timestamp(request, now)
+        if self._skill_id is not None and request.application_id != self._skill_id:
+            raise VerificationError("request is for another skill")
+        return VerifiedRequest(envelope=envelope, body=body, request=request)
 
     def cached_certificate_urls(self) -> list[str]:
         """The URLs whose validated chains are cached, least recently used first."""
@@ -618,14 +602,8 @@ class RequestVerifier:
         return envelope
 
     @staticmethod
-    def _check_timestamp(envelope: dict[str, Any], now: datetime) -> None:
-        ts = _parse_timestamp(_dig(envelope, "request", "timestamp"))
-        if ts is None:
-            raise VerificationError("missing or bad timestamp")
-        request_type = _dig(envelope, "request", "type")
-        is_skill_event = isinstance(request_type, str) and request_type.startswith(
-            SKILL_EVENT_PREFIX
-        )
+    def _check_timestamp(request: Request, now: datetime) -> None:
+        is_skill_event = request.request_type.startswith(SKILL_EVENT_PREFIX)
         tolerance = SKILL_EVENT_TIMESTAMP_TOLERANCE if is_skill_event else TIMESTAMP_TOLERANCE
-        if abs(now - ts) > tolerance:
+        if abs(now - request.instant) > tolerance:
             raise VerificationError("request timestamp is too old")

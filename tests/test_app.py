@@ -77,8 +77,11 @@ def test_a_locale_override_must_match_the_base(tmp_path: Path) -> None:
 
 def test_the_app_refuses_to_start_on_missing_content(tmp_path: Path) -> None:
     settings = Settings(verify=False, content_dir=tmp_path / "nowhere")
-    with pytest.raises(ContentError, match="missing base content"):
-        create_app({"SETTINGS": settings, "STORE": SQLiteHouseholdStore(tmp_path / "h.db")})
+    with (
+        SQLiteHouseholdStore(tmp_path / "h.db") as store,
+        pytest.raises(ContentError, match="missing base content"),
+    ):
+        create_app({"SETTINGS": settings, "STORE": store})
 
 
 def test_unknown_locales_speak_the_base_english(alexa: Conversation) -> None:

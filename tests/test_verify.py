@@ -105,7 +105,7 @@ def test_headers_are_case_insensitive(authority: SigningAuthority) -> None:
 
 def test_application_id_falls_back_to_session(authority: SigningAuthority) -> None:
     envelope = json.loads(body_at())
-    del envelope["context"]
+    del envelope["context"]["System"]["application"]
     body = json.dumps(envelope).encode()
     make_verifier(authority).verify(authority.headers(body), body)
 
@@ -379,7 +379,7 @@ def test_wrong_skill_id(authority: SigningAuthority) -> None:
 
 def test_missing_skill_id(authority: SigningAuthority) -> None:
     envelope = json.loads(body_at())
-    del envelope["context"]
+    del envelope["context"]["System"]["application"]
     del envelope["session"]
     body = json.dumps(envelope).encode()
     assert reason_of(make_verifier(authority), authority.headers(body), body) == (

@@ -22,9 +22,12 @@ def read_instant(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            return None
+        moment.astimezone(UTC)  # an instant at the very edge of the calendar cannot be used
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo is not None else None
+    return moment
 
 
 def read_date(value: Any) -> date | None:
