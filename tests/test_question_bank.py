@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from skill.services.questions import closed_opener
+from skill.content.questions import closed_opener
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "en-US"

@@ -33,6 +33,10 @@ class Question:
     id: str
     set: int
     text: str
+    tender: bool = False
+    """The question can stir old hurts: a gentle pointer to the check-in follows it."""
+    task: bool = False
+    """Something to do together rather than a question to answer (ends in a full stop)."""
 
 
 class Step(Enum):
