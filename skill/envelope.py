@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from skill.domain.clock import read_instant
+from skill.domain.voices import person_digest
 
 
 class MalformedRequest(ValueError):
@@ -42,6 +43,9 @@ class Request:
     error: ReportedError | None = None
     persistence_status: str | None = None
     """For SkillDisabled: whether Alexa keeps the account's data (PERSISTED) or not."""
+    person: str | None = None
+    """A digest of the recognised speaker's person id (``context.System.person.personId``),
+    when Alexa recognised a voice profile; the id itself is never kept."""
 
     def slot(self, name: str) -> str | None:
         """The slot's resolved id if entity resolution matched, else its spoken value."""
@@ -86,7 +90,13 @@ def read_request(raw: Mapping[str, Any]) -> Request:
         slots=_slots(intent),
         error=_error(request),
         persistence_status=_str(_map(request.get("body")).get("userInformationPersistenceStatus")),
+        person=_person(system),
     )
+
+
+def _person(system: Mapping[str, Any]) -> str | None:
+    person_id = _str(_map(system.get("person")).get("personId"))
+    return person_digest(person_id) if person_id else None
 
 
 def _instant(value: Any) -> datetime:
