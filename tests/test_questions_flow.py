@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from skill.cli import main
+from skill.codec import encode_questions
 from skill.content.catalog import LocaleCatalog
 from skill.content.decks import catalog_decks
-from skill.codec import encode_questions
 from skill.devtools.conversation import Conversation, Said
 from skill.devtools.nlu import Utterances
 from skill.domain.questions import QuestionProgress
