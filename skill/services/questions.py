@@ -179,16 +179,24 @@ def _present(turn: Turn, result: Assignment) -> Reply:
         turn.update(replace(household, questions=result.progress))
     asked = question(turn.catalog, result.question)
     reply = _spoken(turn, result, asked.text)
+    lead = _lead(result)
+    reply = _who_first(turn, reply.first(lead) if lead else reply, result.progress.starter)
+    if asked.tender:
+        reply = reply.then("questions.tender")
+    elif lead is None:
+        reply = reply.then("questions.hint")
+    return reply.with_card(
+        "questions.card_title", "questions.card_body", question=asked.text
+    ).with_session(**{CONTEXT: FEATURE})
+
+
+def _lead(result: Assignment) -> str | None:
+    """A line before the question when it begins something: a set, or the decks."""
     if result.finished_now:
-        reply = reply.first("questions.finished")
-    elif result.opens_set is not None:
-        reply = reply.first(f"questions.intro.set{result.opens_set}")
-    reply = _who_first(turn, reply, result.progress.starter)
-    return (
-        reply.then("questions.tender" if asked.tender else "questions.hint")
-        .with_card("questions.card_title", "questions.card_body", question=asked.text)
-        .with_session(**{CONTEXT: FEATURE})
-    )
+        return "questions.finished"
+    if result.opens_set is not None:
+        return f"questions.intro.set{result.opens_set}"
+    return None
 
 
 def _spoken(turn: Turn, result: Assignment, text: str) -> Reply:
