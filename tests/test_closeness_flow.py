@@ -304,3 +304,15 @@ def test_forget_us_deletes_ratings_voices_and_decks(
     alexa.say("yes")
     assert store.load(HOUSEHOLD) is None
     assert "voices.hello" not in alexa.launch().keys
+
+
+def test_new_names_keep_each_voice_with_its_name(
+    alexa: Conversation, store: SQLiteHouseholdStore
+) -> None:
+    named(alexa)
+    alexa.person_id = SAM
+    alexa.say("ask closer together this is Sam")
+    alexa.say("ask closer together to remember our names are Robin and Sam")
+    assert stored(store)["voices"] == {person_digest(SAM): 1}
+    alexa.say("ask closer together to remember our names are Jo and Kit")
+    assert "voices" not in stored(store)

@@ -45,6 +45,17 @@ def partner_named(names: tuple[str, ...], spoken: str | None) -> int | None:
     return next((i for i, name in enumerate(names[:2]) if said and name.lower() == said), None)
 
 
+def renamed(voices: Voices, before: tuple[str, ...], after: tuple[str, ...]) -> Voices:
+    """Voices after the couple gives new names: a voice keeps its name wherever it now stands."""
+    kept = []
+    for digest, partner in voices:
+        name = before[partner].lower() if partner < len(before) else None
+        where = [i for i, new in enumerate(after[:2]) if new.lower() == name]
+        if where:
+            kept.append((digest, where[0]))
+    return tuple(sorted(kept, key=lambda pair: pair[1]))
+
+
 def is_digest(value: object) -> bool:
     return (
         isinstance(value, str)

@@ -129,12 +129,12 @@ def which(turn: Turn) -> Reply:
         return Reply.tell("questions.which.start")
     if where.stage is Stage.REVISITING:
         return Reply.tell("questions.which.revisiting")
-    tonight_ = where.stage is Stage.TONIGHT
+    is_tonight = where.stage is Stage.TONIGHT
     if where.deck is not None:
-        key = "decks.which_tonight" if tonight_ else "decks.which_upcoming"
+        key = "decks.which_tonight" if is_tonight else "decks.which_upcoming"
         size = len(where.deck.questions)
         return Reply.tell(key, deck=_deck_name(turn, where.deck), number=where.number, of=size)
-    key = "questions.which.tonight" if tonight_ else "questions.which.upcoming"
+    key = "questions.which.tonight" if is_tonight else "questions.which.upcoming"
     return Reply.tell(key, set=where.set, number=where.number)
 
 
