@@ -28,10 +28,19 @@ from skill.domain.check_in import (
     Spot,
 )
 from skill.domain.clock import read_date, read_instant, stamp
+from skill.domain.closeness import HIGHEST, HISTORY, Closeness, WeekRating
 from skill.domain.household import MAX_NAMES, Household
 from skill.domain.plan import MAX_HELD_DAYS, MAX_RESTARTS, PlanState
-from skill.domain.questions import RECENT_LIMIT, TOTAL, QuestionProgress, is_question_id
+from skill.domain.questions import (
+    DECK_CODE,
+    MAX_DEALT,
+    RECENT_LIMIT,
+    TOTAL,
+    QuestionProgress,
+    is_question_id,
+)
 from skill.domain.rituals import Weekday
+from skill.domain.voices import Voices, is_digest
 
 Data = dict[str, Any]
 
@@ -50,6 +59,8 @@ def encode(household: Household) -> Data:
         ("questions", encode_questions(household.questions)),
         ("check_in", encode_check_in(household.check_in)),
         ("plan", encode_plan(household.plan)),
+        ("closeness", encode_closeness(household.closeness)),
+        ("voices", encode_voices(household.voices)),
     ):
         if part:
             data[name] = part
@@ -68,6 +79,8 @@ def decode(data: Mapping[str, Any]) -> Household:
         questions=decode_questions(_map(data.get("questions"))),
         check_in=decode_check_in(_map(data.get("check_in"))),
         plan=decode_plan(_map(data.get("plan"))),
+        closeness=decode_closeness(_list(data.get("closeness"))),
+        voices=decode_voices(_map(data.get("voices"))),
     )
 
 
@@ -84,12 +97,22 @@ def encode_questions(progress: QuestionProgress) -> Data:
     _put(data, "skipped", progress.skipped)
     if progress.recent:
         data["recent"] = list(progress.recent)
+    _put(data, "deck", progress.deck)
+    dealt = {code: count for code, count in progress.dealt if count}
+    if dealt:
+        data["dealt"] = dealt
+    _put(data, "turn", progress.turn)
     return data
 
 
 def decode_questions(data: Mapping[str, Any]) -> QuestionProgress:
     ids = [q for q in _list(data.get("recent")) if is_question_id(q)]
-    current = data.get("q")
+    current, deck = data.get("q"), data.get("deck")
+    dealt = {
+        code: min(_count(count), MAX_DEALT)
+        for code, count in _map(data.get("dealt")).items()
+        if isinstance(code, str) and DECK_CODE.match(code) and _count(count)
+    }
     return QuestionProgress(
         position=min(_count(data.get("pos")), TOTAL),
         night=read_date(data.get("night")),
@@ -98,7 +121,44 @@ def decode_questions(data: Mapping[str, Any]) -> QuestionProgress:
         answered=_count(data.get("answered")),
         skipped=_count(data.get("skipped")),
         recent=tuple(ids[-RECENT_LIMIT:]),
+        deck=deck if isinstance(deck, str) and DECK_CODE.match(deck) else None,
+        dealt=tuple(sorted(dealt.items())),
+        turn=min(_count(data.get("turn")), MAX_DEALT),
     )
+
+
+# -- how close you felt, and whose voice is whose -------------------------------------
+
+
+def encode_closeness(record: Closeness) -> list[Any]:
+    """Each kept week as ``[monday, first partner's score, second partner's score]``."""
+    return [[rated.week.isoformat(), *rated.scores] for rated in record.weeks]
+
+
+def decode_closeness(items: list[Any]) -> Closeness:
+    weeks = [rated for rated in (_week_rating(item) for item in items) if rated]
+    unique = {rated.week: rated for rated in weeks}
+    return Closeness(tuple(sorted(unique.values(), key=lambda r: r.week)[-HISTORY:]))
+
+
+def _week_rating(item: Any) -> WeekRating | None:
+    if not isinstance(item, list) or len(item) != 3:
+        return None
+    week = read_date(item[0])
+    scores = [s if _is_int(s) and 0 <= s <= HIGHEST else 0 for s in item[1:]]
+    if week is None or not any(scores):
+        return None
+    return WeekRating(week, (scores[0], scores[1]))
+
+
+def encode_voices(voices: Voices) -> Data:
+    return dict(voices)
+
+
+def decode_voices(data: Mapping[str, Any]) -> Voices:
+    pairs = [(d, p) for d, p in data.items() if is_digest(d) and p in (0, 1) and _is_int(p)]
+    by_partner = {partner: digest for digest, partner in pairs}
+    return tuple((digest, partner) for partner, digest in sorted(by_partner.items()))
 
 
 # -- the plan -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from skill.domain.clock import read_instant
+from skill.domain.voices import person_digest
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 TOUCH = "Alexa.Presentation.APL.UserEvent"
@@ -52,6 +53,9 @@ class Request:
     """The device renders APL screens (an Echo Show, a Fire TV)."""
     touched: bool = False
     """A touch on a screen, read as the intent it names."""
+    person: str | None = None
+    """A digest of the recognised speaker's person id (``context.System.person.personId``),
+    when Alexa recognised a voice profile; the id itself is never kept."""
 
     def slot(self, name: str) -> str | None:
         """The slot's resolved id if entity resolution matched, else its spoken value."""
@@ -100,6 +104,7 @@ def read_request(raw: Mapping[str, Any]) -> Request:
         persistence_status=_str(_map(request.get("body")).get("userInformationPersistenceStatus")),
         supports_apl=APL_INTERFACE in interfaces,
         touched=touched is not None,
+        person=_person(system),
     )
 
 
@@ -108,6 +113,11 @@ def _touched_intent(request: Mapping[str, Any]) -> str | None:
     arguments = request.get("arguments")
     first = arguments[0] if isinstance(arguments, list) and arguments else None
     return first if isinstance(first, str) and first in TOUCH_INTENTS else None
+
+
+def _person(system: Mapping[str, Any]) -> str | None:
+    person_id = _str(_map(system.get("person")).get("personId"))
+    return person_digest(person_id) if person_id else None
 
 
 def _instant(value: Any) -> datetime:

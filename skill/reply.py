@@ -32,6 +32,7 @@ class Ask(StrEnum):
     TONIGHTS_QUESTION = "rituals.question"
     START_QUESTIONS_OVER = "questions.start_over"
     FORGET = "privacy.forget"
+    RATE_WEEK = "closeness.rate"
 
     @classmethod
     def read(cls, value: Any) -> Ask | None:

@@ -25,6 +25,8 @@ class Turn:
     catalog: LocaleCatalog
     session: Mapping[str, Any]
     """This session's attributes as they arrived (a Reply says how they change)."""
+    person: str | None = None
+    """The recognised speaker's voice digest, when Alexa recognised a voice profile."""
 
     @property
     def now(self) -> datetime:

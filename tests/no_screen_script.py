@@ -1,11 +1,8 @@
-"""One household's evening on a device without a screen, as raw response bodies.
+"""One household's evening, as raw response bodies, on a device with or without a screen.
 
-``record`` writes them to a JSON file, run against any version of the code:
-the test in test_screens.py compares today's responses with the ones recorded
-before screens existed, byte for byte. Request and session ids are numbered,
-so the same conversation gives the same bytes.
-
-    python tests/no_screen_script.py record tests/data/no_screen_responses.json
+Request and session ids are numbered, so the same conversation gives the same bytes: the
+test in test_screens.py says the same evening on an Echo Show and on a speaker and compares
+the bodies, which must differ only by the screen's directive.
 """
 
 from __future__ import annotations
@@ -13,24 +10,18 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
-from skill.app import create_app
 from skill.devtools import conversation
 from skill.devtools.conversation import Conversation
 from skill.devtools.models import load_model
 from skill.devtools.nlu import Utterances
-from skill.settings import Settings
-from skill.store.sqlite import SQLiteHouseholdStore
 
 ZONE = "America/New_York"
 EVENING = datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo(ZONE))
@@ -64,7 +55,10 @@ def numbered_ids() -> Iterator[None]:
         yield
 
 
-def responses(post: Callable[[dict[str, Any]], tuple[int, str, Mapping[str, str]]]) -> list[str]:
+def responses(
+    post: Callable[[dict[str, Any]], tuple[int, str, Mapping[str, str]]],
+    interfaces: Mapping[str, Any] | None = None,
+) -> list[str]:
     """Say the script and return each response body exactly as the endpoint sent it."""
     bodies: list[str] = []
 
@@ -73,7 +67,9 @@ def responses(post: Callable[[dict[str, Any]], tuple[int, str, Mapping[str, str]
         bodies.append(PYTHON.sub("Python/*", body))
         return status, json.loads(body), headers
 
-    talk = Conversation(keep, Utterances(load_model("en-US")), now=EVENING)
+    talk = Conversation(
+        keep, Utterances(load_model("en-US")), now=EVENING, interfaces=dict(interfaces or {})
+    )
     with numbered_ids():
         for line in SCRIPT:
             if line == WAIT and "check_in" in talk.attributes:
@@ -82,31 +78,3 @@ def responses(post: Callable[[dict[str, Any]], tuple[int, str, Mapping[str, str]
             elif line != WAIT:
                 talk.say(line)
     return bodies
-
-
-def record(path: Path) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        store = SQLiteHouseholdStore(Path(scratch) / "households.db")
-        app = create_app(
-            {
-                "TESTING": True,
-                "SETTINGS": Settings(verify=False, default_timezone=ZONE),
-                "STORE": store,
-                "TIMEZONE_OVERRIDE": ZONE,
-            }
-        )
-        client = app.test_client()
-
-        def post(envelope: dict[str, Any]) -> tuple[int, str, Mapping[str, str]]:
-            answer = client.post("/alexa", json=envelope)
-            return answer.status_code, answer.get_data(as_text=True), dict(answer.headers)
-
-        bodies = responses(post)
-        store.close()
-    path.write_text(json.dumps(bodies, indent=1) + "\n", encoding="utf-8")
-
-
-if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "record":
-        sys.exit(__doc__)
-    record(Path(sys.argv[2]))

@@ -126,3 +126,54 @@ def test_malformed_values_read_as_their_defaults(broken: dict[str, Any]) -> None
     assert household.check_in.settings.turn_s == 120 or "settings" not in broken.get(
         "check_in", {}
     )
+
+
+A_YEAR_IN: dict[str, Any] = {
+    **EXAMPLE,
+    "questions": {
+        "pos": 36,
+        "night": "2027-02-20",
+        "q": "dr31",
+        "given": 340,
+        "answered": 330,
+        "skipped": 4,
+        "recent": ["ev30", "me31", "dr31"],
+        "deck": "dr",
+        "dealt": {"ap": 30, "dr": 30, "me": 31},
+        "turn": 3,
+    },
+    "closeness": [["2027-02-08", 3, 4], ["2027-02-15", 4, 0]],
+    "voices": {"abcdEF12": 0, "zyx-_987": 1},
+}
+"""A household a year in: decks, ratings and two recognised voices (fields added since)."""
+
+
+def test_a_year_in_round_trips_and_old_items_read_without_the_new_fields() -> None:
+    household = codec.decode(A_YEAR_IN)
+    assert codec.encode(household) == A_YEAR_IN
+    assert household.questions.dealt_in("me") == 31 and household.questions.deck == "dr"
+    assert household.closeness.weeks[-1].scores == (4, 0)
+    assert household.voices == (("abcdEF12", 0), ("zyx-_987", 1))
+    old = codec.decode(EXAMPLE)
+    assert (old.questions.deck, old.questions.dealt, old.questions.turn) == (None, (), 0)
+    assert old.closeness.weeks == () and old.voices == ()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"questions": {"deck": "DREAMS", "dealt": {"x": 3, "me": -1, "dr": "9"}, "turn": -2}},
+        {"questions": {"dealt": [1, 2], "q": "dream01"}},
+        {"closeness": [["monday", 3, 4], ["2027-02-08", 9, True], ["2027-02-15"], "x"]},
+        {"closeness": {"2027-02-08": 3}},
+        {"voices": {"abcdEF12": 2, "too-long-digest": 0, "abcdEF13": True}},
+        {"voices": ["abcdEF12"]},
+    ],
+)
+def test_malformed_new_fields_read_as_their_defaults(broken: dict[str, Any]) -> None:
+    household = codec.decode(broken)
+    assert household.questions.deck is None and household.questions.dealt == ()
+    assert household.questions.current is None
+    assert household.voices == ()
+    assert all(0 < s <= 5 for week in household.closeness.weeks for s in week.given)
+    assert codec.decode(codec.encode(household)) == household

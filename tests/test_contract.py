@@ -182,9 +182,10 @@ def dynamic_keys() -> set[str]:
     from skill.content.rituals import guide_key
     from skill.domain.questions import SETS
     from skill.domain.rituals import Topic
-    from skill.services import check_in, plan, questions, rituals
+    from skill.services import check_in, closeness, plan, questions, rituals, voices
 
     contexts = {questions.FEATURE, check_in.FEATURE, plan.FEATURE, rituals.FEATURE, rituals.GUIDE}
+    contexts |= {questions.DECKS, closeness.FEATURE, voices.FEATURE}
     from skill.domain.check_in import Kind
     from skill.domain.rituals import PartOfDay
     from skill.speech.screens import AFTER

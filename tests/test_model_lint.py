@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from skill.content.catalog import Catalog
-from skill.devtools.model_lint import REQUIRED_BUILT_INS, lint_invocation_name, lint_model, main
+from skill.devtools.model_lint import (
+    REQUIRED_BUILT_INS,
+    lint_invocation_name,
+    lint_model,
+    lint_sample,
+    main,
+)
 from skill.devtools.models import LOCALES, build_model, model_path, render_model
 
 
@@ -166,8 +172,8 @@ def test_custom_intents_need_samples_built_ins_do_not() -> None:
         ("question number 2", "'2'"),
         ("question, please", "','"),
         ("a question for {person", "unmatched brace"),
-        ("{person}", "only slots"),
-        ("  {person} ", "only slots"),
+        ("{person} {person}", "only slots"),
+        ("  {person} {person} ", "only slots"),
         ("for {person}{person} please", "nothing between them"),
         ("", "empty sample"),
         ("a very long question " * 12, "longer than 200"),
@@ -217,3 +223,7 @@ def test_a_model_without_a_language_model_is_one_problem() -> None:
     assert [str(p) for p in lint_model({})] == [
         "interactionModel: no interactionModel.languageModel"
     ]
+
+
+def test_a_bare_answer_of_one_slot_is_a_sample() -> None:
+    assert list(lint_sample("intents[AnswerIntent]", "{answer}", {"answer"})) == []

@@ -62,7 +62,7 @@ def test_every_question_is_an_open_question_of_at_most_30_words(
     asked: tuple[Question, ...],
 ) -> None:
     for q in asked:
-        assert q.text.endswith("?"), q.id
+        assert q.text.endswith("." if q.task else "?"), q.id
         assert len(q.text.split()) <= 30, q.id
         words = re.sub(r"[^a-z' ]", " ", q.text.lower()).split()
         for opener in OPENERS:
@@ -106,6 +106,12 @@ def broken(en: LocaleCatalog, change: Any) -> LocaleCatalog:
         (lambda rows: rows[6].update(id="s1q01"), "unique"),
         (lambda rows: rows[7].update(set=2), "set 2 has 13"),
         (lambda rows: rows[8].update(text=None), "needs an id and a text"),
+        (lambda rows: rows[9].update(kind="task"), "is a task"),
+        (lambda rows: rows[9].update(text="Tell each other why?", kind="task"), "is a task"),
+        (lambda rows: rows[10].update(kind="chore"), "kind must be"),
+        (lambda rows: rows[10].update(tender="yes"), "tender must be"),
+        (lambda rows: rows[11].update(text="What's on: the news?"), "not meant for speech"),
+        (lambda rows: rows[11].update(text="Which 3 songs matter most?"), "not meant for speech"),
     ],
 )
 def test_the_start_up_check_names_what_is_wrong(
@@ -113,6 +119,13 @@ def test_the_start_up_check_names_what_is_wrong(
 ) -> None:
     with pytest.raises(ContentError, match=problem):
         questions.check(broken(en, change))
+
+
+def test_tasks_and_tender_questions_are_read_as_marked(asked: tuple[Question, ...]) -> None:
+    tasks = [q.id for q in asked if q.task]
+    assert tasks and all(q.startswith("s3") for q in tasks)
+    assert all(q.text.endswith(".") for q in asked if q.task)
+    assert 0 < sum(q.tender for q in asked) < len(asked)
 
 
 def test_a_missing_questions_table_is_refused(en: LocaleCatalog) -> None:

@@ -14,15 +14,18 @@ from skill.domain.clock import LocalClock
 from skill.domain.questions import (
     RECENT_LIMIT,
     TOTAL,
+    Deck,
     QuestionProgress,
     Stage,
     Step,
     at_start,
+    choose_deck,
     next_question,
     place,
     revisit_pick,
     skip,
     start_over,
+    surprise,
     tonight,
 )
 
@@ -279,3 +282,53 @@ def test_malformed_stored_progress_is_tolerated(data: dict[str, object]) -> None
     assert 0 <= progress.position <= TOTAL
     assert len(progress.recent) <= RECENT_LIMIT
     assert tonight(progress, NIGHT, ORDER).question in ORDER
+
+
+# -- the decks after the 36 --------------------------------------------------------------
+
+DECKS = (
+    Deck("aa", ("aa01", "aa02")),
+    Deck("bb", ("bb01", "bb02")),
+    Deck("cc", ("cc01",)),
+)
+DONE_36 = QuestionProgress(position=35, night=NIGHT, current="s3q12", given=36)
+
+
+def test_after_the_36_each_deck_takes_its_turn_then_earlier_ones_return() -> None:
+    progress, heard = DONE_36, []
+    for day in range(1, 7):
+        result = tonight(progress, NIGHT + timedelta(days=day), ORDER, DECKS)
+        progress = result.progress
+        heard.append(result.question)
+        assert result.finished_now is (day == 1)
+    assert heard[:5] == ["aa01", "bb01", "cc01", "aa02", "bb02"]
+    last = tonight(progress, NIGHT + timedelta(days=7), ORDER, DECKS)
+    assert last.revisiting and last.deck is None
+    assert place(last.progress, NIGHT + timedelta(days=7), ORDER, DECKS).stage is Stage.REVISITING
+
+
+def test_a_picked_deck_replaces_tonights_question_and_leads_until_it_runs_out() -> None:
+    start = tonight(QuestionProgress(), NIGHT, ORDER, DECKS).progress
+    chosen = choose_deck(start, NIGHT, ORDER, DECKS, "bb")
+    assert chosen is not None and chosen.question == "bb01" and chosen.step is Step.CHOSEN
+    assert chosen.progress.position == 0 and chosen.progress.deck == "bb"
+    again = choose_deck(chosen.progress, NIGHT, ORDER, DECKS, "bb")
+    assert again is not None and again.step is Step.SAME
+    here = place(chosen.progress, NIGHT, ORDER, DECKS)
+    assert (here.stage, here.deck, here.number) == (Stage.TONIGHT, DECKS[1], 1)
+    night2 = tonight(chosen.progress, NIGHT + timedelta(days=1), ORDER, DECKS)
+    assert night2.question == "bb02" and night2.progress.dealt_in("bb") == 1
+    night3 = tonight(night2.progress, NIGHT + timedelta(days=2), ORDER, DECKS)
+    assert night3.question == "s1q01" and night3.progress.deck is None
+    assert choose_deck(night3.progress, NIGHT, ORDER, DECKS, "bb") is None
+    assert choose_deck(night3.progress, NIGHT, ORDER, DECKS, "zz") is None
+
+
+def test_surprise_avoids_the_deck_in_play_and_is_the_same_for_the_same_state() -> None:
+    chosen = choose_deck(DONE_36, NIGHT, ORDER, DECKS, "aa")
+    assert chosen is not None
+    first = surprise(chosen.progress, NIGHT, ORDER, DECKS)
+    assert first is not None and first.deck is not None and first.deck.code != "aa"
+    assert surprise(chosen.progress, NIGHT, ORDER, DECKS) == first
+    used = replace(DONE_36, dealt=(("aa", 2), ("bb", 2), ("cc", 1)))
+    assert surprise(used, NIGHT, ORDER, DECKS) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ import pytest
 
 from skill.cli import main
 from skill.codec import encode_questions
+from skill.content.catalog import LocaleCatalog
+from skill.content.decks import catalog_decks
 from skill.devtools.conversation import Conversation, Said
 from skill.devtools.nlu import Utterances
 from skill.domain.questions import QuestionProgress
@@ -48,7 +50,6 @@ def test_a_new_household_can_ask_for_tonights_question_as_a_one_shot(
         "questions.intro.set1",
         "questions.tonight",
         "questions.first_nearest",
-        "questions.hint",
     )
     assert turn.ended
     assert question_of(turn).endswith("?") and question_of(turn) in turn.speech
@@ -241,25 +242,42 @@ def last_question(night: date) -> QuestionProgress:
     )
 
 
-def test_after_the_36th_question_earlier_ones_come_back(
+def test_after_the_36th_question_the_decks_carry_on(
     talk: ConversationFactory, store: SQLiteHouseholdStore
 ) -> None:
     seed(store, last_question(date(2026, 3, 9)))
     kitchen = talk(device_id="amzn1.ask.device.kitchen")
     turn = kitchen.say(ASK)
-    assert turn.keys[:2] == ("questions.finished", "questions.revisit")
+    assert turn.keys[:2] == ("questions.finished", "decks.tonight")
     picked = stored_questions(store)["q"]
-    assert not picked.startswith("s3")
+    assert picked == "me01"
     bedroom = talk(device_id="amzn1.ask.device.bedroom")
     assert question_of(bedroom.say(ASK)) == question_of(turn)
     kitchen.advance(days=1)
     later = kitchen.say(ASK)
-    assert later.keys[0] == "questions.revisit" and "questions.finished" not in later.keys
+    assert later.keys[0] == "decks.tonight" and "questions.finished" not in later.keys
+    assert stored_questions(store)["q"] == "dr01"
     assert kitchen.say("ask closer together which question are we on").keys == (
-        "questions.which.revisiting",
+        "decks.which_tonight",
     )
     kitchen.say("ask closer together to start the questions over")
     assert "questions.intro.set1" in kitchen.say("yes").keys
+
+
+def test_once_every_deck_is_heard_earlier_questions_come_back(
+    talk: ConversationFactory, store: SQLiteHouseholdStore, en: LocaleCatalog
+) -> None:
+    dealt = {deck.code: len(deck.questions) for deck in catalog_decks(en)}
+    seed(store, replace(last_question(date(2026, 3, 9)), dealt=tuple(sorted(dealt.items()))))
+    kitchen = talk(device_id="amzn1.ask.device.kitchen")
+    turn = kitchen.say(ASK)
+    assert turn.keys[:2] == ("questions.finished", "questions.revisit")
+    assert not stored_questions(store)["q"].startswith("s3")
+    kitchen.advance(days=1)
+    assert kitchen.say(ASK).keys[0] == "questions.revisit"
+    assert kitchen.say("ask closer together which question are we on").keys == (
+        "questions.which.revisiting",
+    )
 
 
 def test_the_last_question_of_set_three_then_next(
@@ -268,7 +286,7 @@ def test_the_last_question_of_set_three_then_next(
     seed(store, last_question(date(2026, 3, 10)))
     assert question_of(alexa.say(ASK)).startswith("What's a hope")
     turn = alexa.say("ask closer together for the next question")
-    assert turn.keys[:2] == ("questions.finished", "questions.revisit")
+    assert turn.keys[:2] == ("questions.finished", "decks.next")
 
 
 # -- two devices at the same instant -------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from skill.content import check_in, plan, questions, rituals
+from skill.content import check_in, decks, plan, questions, rituals
 from skill.content.catalog import Catalog, ContentError, LocaleCatalog
 from skill.content.vocabulary import KEYS
 
@@ -22,6 +22,7 @@ def check_vocabulary(catalog: LocaleCatalog) -> None:
 CHECKS: tuple[Callable[[LocaleCatalog], None], ...] = (
     check_vocabulary,
     questions.check,
+    decks.check,
     check_in.check,
     plan.check,
     rituals.check,

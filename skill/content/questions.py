@@ -10,6 +10,9 @@ from skill.domain import questions as domain
 from skill.domain.questions import Question
 
 MAX_WORDS = 30
+SPOKEN = re.compile(r"[A-Za-z][A-Za-z ,.?'-]*")
+"""What a question may hold: letters, spaces, commas, full stops, question marks, apostrophes
+and hyphens (no digits, colons or symbols a voice would stumble on)."""
 CLOSED_OPENERS: tuple[str, ...] = (
     "do you",
     "does",
@@ -58,7 +61,17 @@ def _question(locale: str, index: int, row: object) -> Question:
         raise ContentError(f"{locale}: questions[{index}] needs an id and a text")
     if isinstance(number, bool) or not isinstance(number, int):
         raise ContentError(f"{locale}: question {ident!r} needs a set number")
-    return Question(ident, number, " ".join(text.split()))
+    return Question(ident, number, " ".join(text.split()), *markers(locale, ident, row))
+
+
+def markers(locale: str, ident: str, row: Mapping[str, object]) -> tuple[bool, bool]:
+    """A row's ``tender`` and ``kind`` markers as (tender, task); anything else is an error."""
+    tender, kind = row.get("tender", False), row.get("kind", "question")
+    if not isinstance(tender, bool):
+        raise ContentError(f"{locale}: question {ident!r}: tender must be true or false")
+    if kind not in ("question", "task"):
+        raise ContentError(f"{locale}: question {ident!r}: kind must be question or task")
+    return tender, kind == "task"
 
 
 @per_catalog
@@ -114,7 +127,16 @@ def _text_problems(question: Question) -> list[str]:
     match = domain.QUESTION_ID.match(question.id)
     if match and int(match.group(1)) != question.set:
         problems.append(f"{question.id} is in set {question.set}")
-    if not question.text.endswith("?"):
+    problems += spoken_problems(question)
+    return problems
+
+
+def spoken_problems(question: Question) -> list[str]:
+    """What keeps one question or task from being read aloud as it should (any set or deck)."""
+    problems: list[str] = []
+    if question.task and (not question.text.endswith(".") or "?" in question.text):
+        problems.append(f"{question.id} is a task: it ends with a full stop and asks nothing")
+    if not question.task and not question.text.endswith("?"):
         problems.append(f"{question.id} does not end with a question mark")
     if len(question.text.split()) > MAX_WORDS:
         problems.append(f"{question.id} is longer than {MAX_WORDS} words")
@@ -122,6 +144,8 @@ def _text_problems(question: Question) -> list[str]:
         problems.append(f"{question.id} invites a yes or no answer")
     if any(char in question.text for char in "<>&{"):
         problems.append(f"{question.id} holds markup or braces")
+    elif not SPOKEN.fullmatch(question.text):
+        problems.append(f"{question.id} holds characters not meant for speech")
     return problems
 
 

@@ -135,6 +135,8 @@ class Conversation:
     step: timedelta = timedelta(seconds=5)
     api_endpoint: str = "https://api.amazonalexa.com"
     session_id: str | None = None
+    person_id: str | None = None
+    """The recognised speaker's person id (a voice profile), sent as context.System.person."""
     attributes: dict[str, Any] = field(default_factory=dict)
     last: Said | None = None
     interfaces: dict[str, Any] = field(default_factory=dict)
@@ -229,6 +231,15 @@ class Conversation:
         }
         application = {"applicationId": APPLICATION_ID}
         user = {"userId": self.user_id}
+        system: dict[str, Any] = {
+            "application": application,
+            "user": user,
+            "device": {"deviceId": self.device_id, "supportedInterfaces": dict(self.interfaces)},
+            "apiEndpoint": self.api_endpoint,
+            "apiAccessToken": "local-access-token",
+        }
+        if self.person_id:
+            system["person"] = {"personId": self.person_id}
         return {
             "version": "1.0",
             "session": {
@@ -238,18 +249,7 @@ class Conversation:
                 "attributes": dict(self.attributes),
                 "user": user,
             },
-            "context": {
-                "System": {
-                    "application": application,
-                    "user": user,
-                    "device": {
-                        "deviceId": self.device_id,
-                        "supportedInterfaces": dict(self.interfaces),
-                    },
-                    "apiEndpoint": self.api_endpoint,
-                    "apiAccessToken": "local-access-token",
-                }
-            },
+            "context": {"System": system},
             "request": request,
         }
 

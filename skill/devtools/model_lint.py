@@ -193,7 +193,7 @@ def lint_sample(where: str, sample: Any, slots: set[str]) -> Iterator[Problem]:
     for reference in references:
         if reference not in slots:
             yield Problem(where, f"{label} names slot {{{reference}}}, not defined in the intent")
-    if references and not text.strip(" .'"):
+    if len(references) > 1 and not text.strip(" .'"):
         yield Problem(where, f"{label} is only slots: it needs words around them")
     if re.search(r"\}\{", sample):
         yield Problem(where, f"{label} has two slots with nothing between them")

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from skill.domain.check_in import CheckInRecord
+from skill.domain.closeness import Closeness
 from skill.domain.plan import PlanState
 from skill.domain.questions import QuestionProgress
+from skill.domain.voices import Voices
 
 MAX_NAMES = 2
 
@@ -28,6 +30,9 @@ class Household:
     questions: QuestionProgress = field(default_factory=QuestionProgress)
     check_in: CheckInRecord = field(default_factory=CheckInRecord)
     plan: PlanState = field(default_factory=PlanState)
+    closeness: Closeness = field(default_factory=Closeness)
+    voices: Voices = ()
+    """Recognised voices (digests of Alexa person ids), each matched to one of ``names``."""
 
     @property
     def is_new(self) -> bool:

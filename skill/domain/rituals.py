@@ -110,6 +110,14 @@ class Topic(Enum):
     GROUND_RULES = "ground_rules"
     PAUSE_WORD = "pause_word"
     OUTSIDE_HELP = "outside_help"
+    GROUNDING = "grounding"
+    NON_DEFENSIVE = "non_defensive"
+    OWNING_YOUR_PART = "owning_your_part"
+    RELUCTANT_PARTNER = "reluctant_partner"
+    SLOW_PROGRESS = "slow_progress"
+    STRUGGLING_PARTNER = "struggling_partner"
+    BETRAYAL = "betrayal"
+    UNSURE = "unsure"
 
     @classmethod
     def parse(cls, text: str | None) -> Topic | None:

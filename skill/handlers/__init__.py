@@ -6,12 +6,15 @@ the catch-alls come last.
 
 from __future__ import annotations
 
-from skill.handlers import check_in, core, plan, privacy, questions
+from skill.handlers import check_in, core, decks, plan, privacy, progress, questions
 from skill.handlers.base import Matcher
 
 REQUEST_HANDLERS: tuple[Matcher, ...] = (
+    *progress.FLOW_HANDLERS,
     *check_in.HANDLERS,
     *questions.HANDLERS,
+    *decks.HANDLERS,
+    *progress.HANDLERS,
     *plan.HANDLERS,
     *privacy.HANDLERS,
     *core.HANDLERS,

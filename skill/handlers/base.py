@@ -61,7 +61,7 @@ class Handler(Matcher):
         household = exchange.household()
         zone = exchange.zone(household, lambda: device_time_zone(handler_input))
         clock = LocalClock.at(exchange.request.instant, zone)
-        turn = Turn(household, clock, exchange.catalog, exchange.session)
+        turn = Turn(household, clock, exchange.catalog, exchange.session, exchange.request.person)
         reply = self.respond(turn, exchange.request)
         exchange.after = turn.household
         return render(handler_input, exchange, reply)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from skill.reply import Ask, Reply
-from skill.services import check_in, plan, privacy, questions, rituals
+from skill.services import check_in, closeness, plan, privacy, questions, rituals
 from skill.services.session import WelcomeNote
 from skill.turn import Turn
 
@@ -36,12 +36,16 @@ FOLLOW_UPS: Mapping[Ask, FollowUp] = MappingProxyType(
         Ask.TONIGHTS_QUESTION: FollowUp(yes=questions.tonight, no=rituals.declined),
         Ask.START_QUESTIONS_OVER: FollowUp(yes=questions.started_over, no=questions.kept_place),
         Ask.FORGET: FollowUp(yes=privacy.forget, no=privacy.keep),
+        Ask.RATE_WEEK: FollowUp(yes=closeness.start, no=closeness.declined),
     }
 )
 """Every question the skill asks, and the use case each answer hands off to."""
 
 WELCOME_NOTES: tuple[WelcomeNote, ...] = (
     check_in.welcome_note,
+    closeness.welcome_note,
     plan.welcome_note,
 )
-"""A check-in that can still be continued comes before this week's plan."""
+"""A check-in that can still be continued comes first: it lapses within half an hour.
+The offer to rate the week comes next: it is made on one day a week only, until the week is
+rated, and it asks a yes/no question. This week's plan comes last: it is there every day."""

@@ -40,6 +40,7 @@ from skill.domain.check_in import (
 )
 from skill.domain.check_in import start as fresh
 from skill.domain.timeline import Cue, Segment, Timeline
+from skill.domain.voices import renamed
 from skill.reply import CONTEXT, PENDING, Ask, Reply, Say
 from skill.speech.apla import estimate_ms
 from skill.speech.screens import check_in_screen
@@ -224,7 +225,9 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
     names = tuple(name for name in (_clean_name(first), _clean_name(second)) if name)
     if len(names) != 2:
         return Reply.ask("check_in.names.missing", "check_in.names.missing_reprompt")
-    turn.update(replace(turn.household, names=names))
+    household = turn.household
+    voices = renamed(household.voices, household.names, names)
+    turn.update(replace(household, names=names, voices=voices))
     return _after_setting(
         turn, Say("check_in.names.saved", {"first": names[0], "second": names[1]})
     )

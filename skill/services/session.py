@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from skill.domain.voices import speaker
 from skill.reply import CONTEXT, Reply
 from skill.speech.render import remembered
 from skill.turn import Turn
@@ -26,10 +27,18 @@ def launch(turn: Turn, notes: Sequence[WelcomeNote] = ()) -> Reply:
             replace(household, visits=household.visits + 1, first_seen=first_seen, last_seen=today)
         )
     reply = Reply.ask("launch.returning", "launch.returning_reprompt")
+    partner = speaker(household.names, household.voices, turn.person)
+    if partner is not None:
+        reply = reply.first("voices.hello", name=household.names[partner])
     for note in notes:
         extra = note(turn)
         if extra is not None:
-            return replace(reply, speech=(*reply.speech, *extra.speech))
+            return replace(
+                reply,
+                speech=(*reply.speech, *extra.speech),
+                reprompt=extra.reprompt or reply.reprompt,
+                pending=extra.pending,
+            )
     return reply
 
 

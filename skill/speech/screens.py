@@ -131,11 +131,19 @@ def screen_directive(screen: Screen, library: ScreenLibrary) -> RenderDocumentDi
 
 
 def question_screen(
-    catalog: LocaleCatalog, text: str, question_id: str, revisiting: bool, first: str | None
+    catalog: LocaleCatalog,
+    text: str,
+    question_id: str,
+    revisiting: bool,
+    first: str | None,
+    deck: str | None = None,
 ) -> Screen:
-    """The question card: where the household is, the question, who answers first."""
+    """The question card: where the household is (a set and number, or a deck), the question,
+    who answers first."""
     found = QUESTION_ID.match(question_id)
-    if revisiting or found is None:
+    if deck is not None:
+        place = catalog.plain("screen.question.deck", {"deck": deck})
+    elif revisiting or found is None:
         place = catalog.plain("screen.question.earlier")
     else:
         numbers = {"set": int(found.group(1)), "number": int(found.group(2))}
