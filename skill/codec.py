@@ -15,6 +15,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any, TypeGuard
 
+from skill.domain.alerts import keepable
 from skill.domain.check_in import (
     RECENT,
     TIMED,
@@ -28,6 +29,7 @@ from skill.domain.check_in import (
     Spot,
 )
 from skill.domain.clock import read_date, read_instant, stamp
+from skill.domain.habits import SCREEN_FREE_MINUTES, Capsule, HabitsState, Reminder, clock_time
 from skill.domain.household import MAX_NAMES, Household
 from skill.domain.plan import MAX_HELD_DAYS, MAX_RESTARTS, PlanState
 from skill.domain.questions import RECENT_LIMIT, TOTAL, QuestionProgress, is_question_id
@@ -50,6 +52,7 @@ def encode(household: Household) -> Data:
         ("questions", encode_questions(household.questions)),
         ("check_in", encode_check_in(household.check_in)),
         ("plan", encode_plan(household.plan)),
+        ("habits", encode_habits(household.habits)),
     ):
         if part:
             data[name] = part
@@ -68,6 +71,7 @@ def decode(data: Mapping[str, Any]) -> Household:
         questions=decode_questions(_map(data.get("questions"))),
         check_in=decode_check_in(_map(data.get("check_in"))),
         plan=decode_plan(_map(data.get("plan"))),
+        habits=decode_habits(_map(data.get("habits"))),
     )
 
 
@@ -125,6 +129,56 @@ def decode_plan(data: Mapping[str, Any]) -> PlanState:
     )
 
 
+# -- reminders, the screen-free timer, the time capsule --------------------------------
+
+
+def encode_habits(state: HabitsState) -> Data:
+    """Only tokens, times and dates: nothing a couple says or writes is ever kept."""
+    data: Data = {}
+    if state.reminder:
+        data["reminder"] = [state.reminder.token, state.reminder.at.strftime("%H:%M")]
+    if state.offered:
+        data["offered"] = True
+    if state.tip:
+        data["tip"] = True
+    if state.screen_free != SCREEN_FREE_MINUTES:
+        data["screen_free"] = state.screen_free
+    if state.capsule:
+        capsule: Data = {"sealed": state.capsule.sealed.isoformat()}
+        if state.capsule.told:
+            capsule["told"] = True
+        _put(capsule, "alert", state.capsule.alert)
+        data["capsule"] = capsule
+    _put_date(data, "round_offered", state.round_offered)
+    return data
+
+
+def decode_habits(data: Mapping[str, Any]) -> HabitsState:
+    minutes = data.get("screen_free")
+    return HabitsState(
+        reminder=_reminder(_list(data.get("reminder"))),
+        offered=data.get("offered") is True,
+        tip=data.get("tip") is True,
+        screen_free=minutes if _is_int(minutes) and 1 <= minutes <= 120 else SCREEN_FREE_MINUTES,
+        capsule=_capsule(_map(data.get("capsule"))),
+        round_offered=read_date(data.get("round_offered")),
+    )
+
+
+def _reminder(raw: list[Any]) -> Reminder | None:
+    if len(raw) != 2:
+        return None
+    token, at = keepable(raw[0]), clock_time(raw[1]) if isinstance(raw[1], str) else None
+    return Reminder(token, at) if token and at else None
+
+
+def _capsule(data: Mapping[str, Any]) -> Capsule | None:
+    sealed = read_date(data.get("sealed"))
+    if sealed is None:
+        return None
+    return Capsule(sealed, data.get("told") is True, keepable(data.get("alert")))
+
+
 # -- the check-in ---------------------------------------------------------------------
 
 
@@ -142,6 +196,7 @@ def encode_check_in(record: CheckInRecord) -> Data:
         data["recent"] = [[c.day.isoformat(), c.minutes, int(c.morning)] for c in record.recent]
     if record.active:
         data["active"] = encode_progress(record.active)
+    _put(data, "rounds", record.rounds)
     return data
 
 
@@ -156,6 +211,7 @@ def decode_check_in(data: Mapping[str, Any]) -> CheckInRecord:
         last_date=read_date(data.get("last_date")),
         recent=tuple(recent[-RECENT:]),
         active=decode_progress(data.get("active")),
+        rounds=_count(data.get("rounds")),
     )
 
 
@@ -199,6 +255,8 @@ def encode_progress(progress: Progress) -> Data:
     }
     if progress.morning:
         data["morning"] = True
+    if progress.appreciation:
+        data["appreciation"] = True
     _put(data, "starter", progress.starter)
     if progress.began:
         data["began"] = stamp(progress.began)
@@ -227,6 +285,7 @@ def decode_progress(data: Any) -> Progress | None:
         since=since,
         until=until,
         morning=data.get("morning") is True,
+        appreciation=data.get("appreciation") is True,
         starter=_either(data.get("starter")),
         began=read_instant(data.get("began")),
         slots=tuple(slot for slot in slots if slot is not None),

@@ -182,9 +182,10 @@ def dynamic_keys() -> set[str]:
     from skill.content.rituals import guide_key
     from skill.domain.questions import SETS
     from skill.domain.rituals import Topic
-    from skill.services import check_in, plan, questions, rituals
+    from skill.services import check_in, habits, plan, questions, rituals
 
     contexts = {questions.FEATURE, check_in.FEATURE, plan.FEATURE, rituals.FEATURE, rituals.GUIDE}
+    contexts.add(habits.FEATURE)
     return (
         {f"questions.intro.set{n}" for n in range(1, SETS + 1)}
         | {guide_key(topic) for topic in Topic}

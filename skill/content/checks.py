@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from skill.content import check_in, plan, questions, rituals
+from skill.content import check_in, habits, plan, questions, rituals
 from skill.content.catalog import Catalog, ContentError, LocaleCatalog
 from skill.content.vocabulary import KEYS
 
@@ -25,6 +25,7 @@ CHECKS: tuple[Callable[[LocaleCatalog], None], ...] = (
     check_in.check,
     plan.check,
     rituals.check,
+    habits.check,
 )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from skill.domain.check_in import CheckInRecord
+from skill.domain.habits import HabitsState
 from skill.domain.plan import PlanState
 from skill.domain.questions import QuestionProgress
 
@@ -28,6 +29,7 @@ class Household:
     questions: QuestionProgress = field(default_factory=QuestionProgress)
     check_in: CheckInRecord = field(default_factory=CheckInRecord)
     plan: PlanState = field(default_factory=PlanState)
+    habits: HabitsState = field(default_factory=HabitsState)
 
     @property
     def is_new(self) -> bool:

@@ -6,7 +6,7 @@ the catch-alls come last.
 
 from __future__ import annotations
 
-from skill.handlers import check_in, core, plan, privacy, questions
+from skill.handlers import check_in, core, habits, plan, privacy, questions
 from skill.handlers.base import Matcher
 
 REQUEST_HANDLERS: tuple[Matcher, ...] = (
@@ -14,6 +14,7 @@ REQUEST_HANDLERS: tuple[Matcher, ...] = (
     *questions.HANDLERS,
     *plan.HANDLERS,
     *privacy.HANDLERS,
+    *habits.HANDLERS,
     *core.HANDLERS,
     *core.CATCH_ALL,
 )
