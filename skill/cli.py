@@ -49,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("--tz", help="the device's time zone, e.g. Europe/London")
         sub.add_argument("--now", help="local date and time, e.g. 2026-03-10T21:00")
         sub.add_argument("--keys", action="store_true", help="also show the content keys spoken")
+        sub.add_argument(
+            "--fake-alexa-api",
+            action="store_true",
+            help="answer reminders and timers from a fake Alexa API on 127.0.0.1",
+        )
         if name == "say":
             sub.add_argument("utterances", nargs="+")
 
