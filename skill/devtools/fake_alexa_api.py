@@ -51,6 +51,8 @@ class FakeAlexaApi:
     tokens: list[str] = field(default_factory=list)
     """Settings API Authorization headers."""
     endpoint: str = ""
+    access_token: str = ACCESS_TOKEN
+    """The bearer token the API accepts (change it to act out an expired token)."""
     granted: set[str] = field(default_factory=set)
     """Permission scopes the household has granted; alerts calls without one get 401/403."""
     alerts: list[Call] = field(default_factory=list)
@@ -74,7 +76,7 @@ class FakeAlexaApi:
         """The status and JSON body the real API would give ``call``."""
         if self.alert_status is not None:
             return self.alert_status, {"code": "FAKE", "message": "injected"}
-        if call.token != f"Bearer {ACCESS_TOKEN}":
+        if call.token != f"Bearer {self.access_token}":
             return 401, {"code": "INVALID_BEARER_TOKEN"}
         if call.path.startswith(REMINDERS_PATH):
             return self._reminders(call)
