@@ -133,7 +133,12 @@ def decode_plan(data: Mapping[str, Any]) -> PlanState:
 
 
 def encode_habits(state: HabitsState) -> Data:
-    """Only tokens, times and dates: nothing a couple says or writes is ever kept."""
+    """Only tokens, times and dates: nothing a couple says or writes is ever kept.
+
+    ``reminder``: [alert token, "HH:MM"]; ``offered``/``tip``: said once; ``timer``: the
+    screen-free minutes; ``capsule``: [sealed date, told 0/1, alert token or absent];
+    ``round``: the last check-in day the appreciation round was offered.
+    """
     data: Data = {}
     if state.reminder:
         data["reminder"] = [state.reminder.token, state.reminder.at.strftime("%H:%M")]
@@ -142,26 +147,24 @@ def encode_habits(state: HabitsState) -> Data:
     if state.tip:
         data["tip"] = True
     if state.screen_free != SCREEN_FREE_MINUTES:
-        data["screen_free"] = state.screen_free
+        data["timer"] = state.screen_free
     if state.capsule:
-        capsule: Data = {"sealed": state.capsule.sealed.isoformat()}
-        if state.capsule.told:
-            capsule["told"] = True
-        _put(capsule, "alert", state.capsule.alert)
-        data["capsule"] = capsule
-    _put_date(data, "round_offered", state.round_offered)
+        capsule = state.capsule
+        told = [capsule.sealed.isoformat(), int(capsule.told)]
+        data["capsule"] = [*told, capsule.alert] if capsule.alert else told
+    _put_date(data, "round", state.round_offered)
     return data
 
 
 def decode_habits(data: Mapping[str, Any]) -> HabitsState:
-    minutes = data.get("screen_free")
+    minutes = data.get("timer")
     return HabitsState(
         reminder=_reminder(_list(data.get("reminder"))),
         offered=data.get("offered") is True,
         tip=data.get("tip") is True,
         screen_free=minutes if _is_int(minutes) and 1 <= minutes <= 120 else SCREEN_FREE_MINUTES,
-        capsule=_capsule(_map(data.get("capsule"))),
-        round_offered=read_date(data.get("round_offered")),
+        capsule=_capsule(_list(data.get("capsule"))),
+        round_offered=read_date(data.get("round")),
     )
 
 
@@ -172,11 +175,11 @@ def _reminder(raw: list[Any]) -> Reminder | None:
     return Reminder(token, at) if token and at else None
 
 
-def _capsule(data: Mapping[str, Any]) -> Capsule | None:
-    sealed = read_date(data.get("sealed"))
+def _capsule(raw: list[Any]) -> Capsule | None:
+    sealed = read_date(raw[0]) if len(raw) in (2, 3) else None
     if sealed is None:
         return None
-    return Capsule(sealed, data.get("told") is True, keepable(data.get("alert")))
+    return Capsule(sealed, raw[1] == 1, keepable(raw[2]) if len(raw) == 3 else None)
 
 
 # -- the check-in ---------------------------------------------------------------------

@@ -32,7 +32,7 @@ def test_starting_a_time_capsule_explains_it_and_notes_the_date(
     assert turn.keys == ("habits.capsule.explain", "habits.capsule.sealed") and turn.ended
     assert "June 10" in turn.speech
     assert words(turn.speech) <= 60
-    assert habits(store)["capsule"] == {"sealed": "2026-03-10"}
+    assert habits(store)["capsule"] == ["2026-03-10", 0]
     assert not api.alerts, "no reminder without reminders on"
     turn = home.say("ask closer together when do we open our time capsule")
     assert turn.keys == ("habits.capsule.opens",) and "June 10" in turn.speech
@@ -80,7 +80,7 @@ def test_with_reminders_on_the_opening_day_gets_one_reminder(
     assert call.body["alertInfo"]["spokenInfo"]["content"] == [
         {"locale": "en-US", "text": "Your time capsule is ready to open together."}
     ]
-    assert habits(store)["capsule"]["alert"] in api.reminders
+    assert habits(store)["capsule"][2] in api.reminders
 
 
 def test_the_capsule_is_sealed_even_when_its_reminder_fails(
@@ -92,7 +92,7 @@ def test_the_capsule_is_sealed_even_when_its_reminder_fails(
     api.alert_status = 500
     turn = home.say("ask closer together to start a time capsule")
     assert turn.keys == ("habits.capsule.explain", "habits.capsule.sealed")
-    assert habits(store)["capsule"] == {"sealed": "2026-03-10"}
+    assert habits(store)["capsule"] == ["2026-03-10", 0]
 
 
 def test_a_second_capsule_is_asked_about_and_moves_the_reminder(
@@ -102,21 +102,21 @@ def test_a_second_capsule_is_asked_about_and_moves_the_reminder(
     api.grant(REMINDERS)
     home.say("ask closer together to remind us every night at nine")
     home.say("ask closer together to start a time capsule")
-    alert = habits(store)["capsule"]["alert"]
+    alert = habits(store)["capsule"][2]
     home.now = datetime(2026, 4, 1, 20, 0, tzinfo=NEW_YORK)
     turn = home.say("ask closer together to start a time capsule")
     assert turn.keys == ("habits.capsule.already",)
     assert turn.session["pending"] == "habits.new_capsule" and turn.reprompt
     turn = home.say("no")
     assert turn.keys == ("habits.capsule.kept",)
-    assert habits(store)["capsule"]["sealed"] == "2026-03-10"
+    assert habits(store)["capsule"][0] == "2026-03-10"
     home.say("ask closer together to start a new time capsule")
     turn = home.say("yes")
     assert "habits.capsule.sealed" in turn.keys and "July 1" in turn.speech
     call = api.alerts[-1]
     assert (call.method, call.path) == ("PUT", f"/v1/alerts/reminders/{alert}")
     assert call.body["trigger"]["scheduledTime"] == "2026-07-01T21:00:00.000"
-    assert habits(store)["capsule"] == {"sealed": "2026-04-01", "alert": alert}
+    assert habits(store)["capsule"] == ["2026-04-01", 0, alert]
 
 
 def test_nothing_written_is_spoken_or_kept(
@@ -125,7 +125,7 @@ def test_nothing_written_is_spoken_or_kept(
     home.say("ask closer together to start a time capsule")
     stored = store.load(HOUSEHOLD)
     assert stored is not None
-    assert set(stored.data["habits"]["capsule"]) == {"sealed"}
+    assert stored.data["habits"] == {"capsule": ["2026-03-10", 0]}
 
 
 def test_when_there_is_no_capsule(home: Conversation) -> None:

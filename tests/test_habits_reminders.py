@@ -375,7 +375,7 @@ def test_several_nights_with_a_reminder(
 def test_the_stored_token_is_bounded(store: SQLiteHouseholdStore) -> None:
     from skill import codec
 
-    item = {"visits": 1, "habits": {"reminder": ["x" * 300, "21:00"], "capsule": {"alert": "y"}}}
+    item = {"visits": 1, "habits": {"reminder": ["x" * 300, "21:00"], "capsule": [3, 0, "y"]}}
     household = codec.decode(item)
     assert household.habits.reminder is None and household.habits.capsule is None
     assert codec.decode({"habits": {"reminder": ["t-1", "25:00"]}}).habits.reminder is None

@@ -96,11 +96,11 @@ def test_the_usual_length_can_be_changed(
     assert turn.keys == ("habits.timer.which_length",) and turn.reprompt
     turn = home.say("forty five minutes")
     assert turn.keys == ("habits.timer.length_set",) and "45 minutes" in turn.speech
-    assert habits(store)["screen_free"] == 45
+    assert habits(store)["timer"] == 45
     home.say("ask closer together to start our screen free time")
     assert api.alerts[0].body["duration"] == "PT45M"
     home.say("ask closer together to make our screen free time half an hour")
-    assert habits(store)["screen_free"] == 30
+    assert habits(store)["timer"] == 30
 
 
 def test_the_timer_permission_is_asked_by_voice(home: Conversation, api: FakeAlexaApi) -> None:
