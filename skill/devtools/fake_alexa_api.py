@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -21,13 +20,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from skill.domain.alerts import REMINDERS, REMINDERS_PATH, TIMERS, TIMERS_PATH
+from skill.domain.habits import TIMER_MINUTES, duration_minutes
 
 SETTINGS_PREFIX = "/v2/devices/"
 SETTINGS_SUFFIX = "/settings/System.timeZone"
 ACCESS_TOKEN = "local-access-token"
 """The ``apiAccessToken`` the local conversation sends; anything else is refused (401)."""
-DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
-MAX_TIMER_S = 2 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -110,8 +108,9 @@ class FakeAlexaApi:
         if TIMERS not in self.granted:
             return 403, {"code": "FORBIDDEN"}
         body = call.body if isinstance(call.body, dict) else {}
-        seconds = _seconds(body.get("duration"))
-        if call.method != "POST" or seconds is None or not 0 < seconds <= MAX_TIMER_S:
+        duration = body.get("duration")
+        minutes = duration_minutes(duration) if isinstance(duration, str) else None
+        if call.method != "POST" or minutes is None or not 0 < minutes <= TIMER_MINUTES[1]:
             return 400, {"code": "INVALID_DURATION"}
         ident = f"fake-timer-{next(self._ids)}"
         self.timers[ident] = body
@@ -121,14 +120,6 @@ class FakeAlexaApi:
 def _is_reminder(body: Any) -> bool:
     trigger = body.get("trigger") if isinstance(body, dict) else None
     return isinstance(trigger, dict) and isinstance(trigger.get("timeZoneId"), str)
-
-
-def _seconds(duration: Any) -> int | None:
-    found = DURATION.match(duration) if isinstance(duration, str) else None
-    if not found or not any(found.groups()):
-        return None
-    hours, minutes, seconds = (int(part or 0) for part in found.groups())
-    return hours * 3600 + minutes * 60 + seconds
 
 
 @contextmanager

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from skill.domain.alerts import iso_minutes
+
 UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
          "seventeen", "eighteen", "nineteen"]
@@ -91,10 +93,7 @@ def alexa_duration(spoken: str) -> str | None:
     """``half an hour`` -> ``PT30M``; ``an hour and a half`` -> ``PT1H30M``."""
     text = spoken.strip()
     minutes = _minutes(text)
-    if minutes is None or minutes <= 0:
-        return None
-    hours, rest = divmod(minutes, 60)
-    return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest else "")
+    return iso_minutes(minutes) if minutes is not None and minutes > 0 else None
 
 
 def _minutes(text: str) -> int | None:

@@ -51,7 +51,6 @@ class AlertCall:
     method: str
     path: str
     body: Mapping[str, Any] | None = None
-    scope: str = REMINDERS
 
 
 @dataclass(frozen=True)
@@ -196,4 +195,4 @@ def create_timer(spec: TimerSpec) -> AlertCall:
             "notificationConfig": {"playAudible": True},
         },
     }
-    return AlertCall("POST", TIMERS_PATH, body, scope=TIMERS)
+    return AlertCall("POST", TIMERS_PATH, body)
