@@ -50,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("--now", help="local date and time, e.g. 2026-03-10T21:00")
         sub.add_argument("--keys", action="store_true", help="also show the content keys spoken")
         _add_clock_options(sub, name)
+        sub.add_argument(
+            "--fake-alexa-api",
+            action="store_true",
+            help="answer reminders and timers from a fake Alexa API on 127.0.0.1",
+        )
 
     commands.add_parser("create-table", help="create the DynamoDB table and wait until ACTIVE")
     models = commands.add_parser("models", help="write interaction_models/<locale>.json")

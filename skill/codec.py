@@ -15,6 +15,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any, TypeGuard
 
+from skill.domain.alerts import keepable
 from skill.domain.check_in import (
     RECENT,
     TIMED,
@@ -29,6 +30,7 @@ from skill.domain.check_in import (
 )
 from skill.domain.clock import read_date, read_instant, stamp
 from skill.domain.closeness import HIGHEST, HISTORY, Closeness, WeekRating
+from skill.domain.habits import SCREEN_FREE_MINUTES, Capsule, HabitsState, Reminder, clock_time
 from skill.domain.household import MAX_NAMES, Household
 from skill.domain.plan import MAX_HELD_DAYS, MAX_RESTARTS, PlanState
 from skill.domain.questions import (
@@ -55,12 +57,14 @@ def encode(household: Household) -> Data:
     _put_date(data, "tz_checked", household.timezone_checked)
     if household.names:
         data["names"] = list(household.names)
+    _put_date(data, "closeness_no", household.closeness.declined)
     for name, part in (
         ("questions", encode_questions(household.questions)),
         ("check_in", encode_check_in(household.check_in)),
         ("plan", encode_plan(household.plan)),
         ("closeness", encode_closeness(household.closeness)),
         ("voices", encode_voices(household.voices)),
+        ("habits", encode_habits(household.habits)),
     ):
         if part:
             data[name] = part
@@ -79,8 +83,11 @@ def decode(data: Mapping[str, Any]) -> Household:
         questions=decode_questions(_map(data.get("questions"))),
         check_in=decode_check_in(_map(data.get("check_in"))),
         plan=decode_plan(_map(data.get("plan"))),
-        closeness=decode_closeness(_list(data.get("closeness"))),
+        closeness=decode_closeness(
+            _list(data.get("closeness")), read_date(data.get("closeness_no"))
+        ),
         voices=decode_voices(_map(data.get("voices"))),
+        habits=decode_habits(_map(data.get("habits"))),
     )
 
 
@@ -135,10 +142,10 @@ def encode_closeness(record: Closeness) -> list[Any]:
     return [[rated.week.isoformat(), *rated.scores] for rated in record.weeks]
 
 
-def decode_closeness(items: list[Any]) -> Closeness:
+def decode_closeness(items: list[Any], declined: date | None = None) -> Closeness:
     weeks = [rated for rated in (_week_rating(item) for item in items) if rated]
     unique = {rated.week: rated for rated in weeks}
-    return Closeness(tuple(sorted(unique.values(), key=lambda r: r.week)[-HISTORY:]))
+    return Closeness(tuple(sorted(unique.values(), key=lambda r: r.week)[-HISTORY:]), declined)
 
 
 def _week_rating(item: Any) -> WeekRating | None:
@@ -185,6 +192,59 @@ def decode_plan(data: Mapping[str, Any]) -> PlanState:
     )
 
 
+# -- reminders, the screen-free timer, the time capsule --------------------------------
+
+
+def encode_habits(state: HabitsState) -> Data:
+    """Only tokens, times and dates: nothing a couple says or writes is ever kept.
+
+    ``reminder``: [alert token, "HH:MM"]; ``offered``/``tip``: said once; ``timer``: the
+    screen-free minutes; ``capsule``: [sealed date, told 0/1, alert token or absent];
+    ``round``: the last check-in day the appreciation round was offered.
+    """
+    data: Data = {}
+    if state.reminder:
+        data["reminder"] = [state.reminder.token, state.reminder.at.strftime("%H:%M")]
+    if state.offered:
+        data["offered"] = True
+    if state.tip:
+        data["tip"] = True
+    if state.screen_free != SCREEN_FREE_MINUTES:
+        data["timer"] = state.screen_free
+    if state.capsule:
+        capsule = state.capsule
+        told = [capsule.sealed.isoformat(), int(capsule.told)]
+        data["capsule"] = [*told, capsule.alert] if capsule.alert else told
+    _put_date(data, "round", state.round_offered)
+    return data
+
+
+def decode_habits(data: Mapping[str, Any]) -> HabitsState:
+    minutes = data.get("timer")
+    return HabitsState(
+        reminder=_reminder(_list(data.get("reminder"))),
+        offered=data.get("offered") is True,
+        tip=data.get("tip") is True,
+        screen_free=minutes if _is_int(minutes) and 1 <= minutes <= 120 else SCREEN_FREE_MINUTES,
+        capsule=_capsule(_list(data.get("capsule"))),
+        round_offered=read_date(data.get("round")),
+    )
+
+
+def _reminder(raw: list[Any]) -> Reminder | None:
+    if len(raw) != 2:
+        return None
+    token, at = keepable(raw[0]), clock_time(raw[1]) if isinstance(raw[1], str) else None
+    return Reminder(token, at) if token and at else None
+
+
+def _capsule(raw: list[Any]) -> Capsule | None:
+    sealed = read_date(raw[0]) if len(raw) in (2, 3) else None
+    if sealed is None:
+        return None
+    return Capsule(sealed, raw[1] == 1, keepable(raw[2]) if len(raw) == 3 else None)
+
+
 # -- the check-in ---------------------------------------------------------------------
 
 
@@ -202,6 +262,7 @@ def encode_check_in(record: CheckInRecord) -> Data:
         data["recent"] = [[c.day.isoformat(), c.minutes, int(c.morning)] for c in record.recent]
     if record.active:
         data["active"] = encode_progress(record.active)
+    _put(data, "rounds", record.rounds)
     return data
 
 
@@ -216,6 +277,7 @@ def decode_check_in(data: Mapping[str, Any]) -> CheckInRecord:
         last_date=read_date(data.get("last_date")),
         recent=tuple(recent[-RECENT:]),
         active=decode_progress(data.get("active")),
+        rounds=_count(data.get("rounds")),
     )
 
 
@@ -259,6 +321,8 @@ def encode_progress(progress: Progress) -> Data:
     }
     if progress.morning:
         data["morning"] = True
+    if progress.appreciation:
+        data["appreciation"] = True
     _put(data, "starter", progress.starter)
     if progress.began:
         data["began"] = stamp(progress.began)
@@ -287,6 +351,7 @@ def decode_progress(data: Any) -> Progress | None:
         since=since,
         until=until,
         morning=data.get("morning") is True,
+        appreciation=data.get("appreciation") is True,
         starter=_either(data.get("starter")),
         began=read_instant(data.get("began")),
         slots=tuple(slot for slot in slots if slot is not None),

@@ -34,6 +34,20 @@ class ReportedError:
 
 
 @dataclass(frozen=True)
+class ConnectionAnswer:
+    """A ``Connections.Response``: how a request the skill handed to Alexa turned out
+    (for a permission asked by voice: ACCEPTED, DENIED or NOT_ANSWERED)."""
+
+    name: str | None
+    code: str | None
+    """``status.code``: "200" when Alexa could carry the request out."""
+    status: str | None
+    """``payload.status``."""
+    scope: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
 class Request:
     """The few facts of an Alexa request envelope the skill uses."""
 
@@ -56,6 +70,19 @@ class Request:
     person: str | None = None
     """A digest of the recognised speaker's person id (``context.System.person.personId``),
     when Alexa recognised a voice profile; the id itself is never kept."""
+    api_endpoint: str | None = None
+    api_token: str | None = None
+    scopes: frozenset[str] | None = None
+    """Permission scopes the household has granted, when the envelope lists them."""
+    consented: bool = False
+    """The envelope carries a consent token (some permission was granted)."""
+    connection: ConnectionAnswer | None = None
+
+    def permits(self, scope: str) -> bool:
+        """Whether the household has granted ``scope``, as far as this request tells."""
+        if self.scopes is not None:
+            return scope in self.scopes
+        return self.consented
 
     def slot(self, name: str) -> str | None:
         """The slot's resolved id if entity resolution matched, else its spoken value."""
@@ -89,6 +116,7 @@ def read_request(raw: Mapping[str, Any]) -> Request:
     intent = _map(request.get("intent"))
     touched = _touched_intent(request) if request_type == TOUCH else None
     interfaces = _map(_map(system.get("device")).get("supportedInterfaces"))
+    permissions = _map(_map(system.get("user")).get("permissions"))
     return Request(
         request_type="IntentRequest" if touched else request_type,
         instant=instant,
@@ -105,6 +133,33 @@ def read_request(raw: Mapping[str, Any]) -> Request:
         supports_apl=APL_INTERFACE in interfaces,
         touched=touched is not None,
         person=_person(system),
+        api_endpoint=_str(system.get("apiEndpoint")),
+        api_token=_str(system.get("apiAccessToken")),
+        scopes=_granted(permissions.get("scopes")),
+        consented=_str(permissions.get("consentToken")) is not None,
+        connection=_connection(request) if request_type == "Connections.Response" else None,
+    )
+
+
+def _granted(scopes: Any) -> frozenset[str] | None:
+    if not isinstance(scopes, Mapping):
+        return None
+    return frozenset(
+        name
+        for name, scope in scopes.items()
+        if isinstance(name, str) and _map(scope).get("status") == "GRANTED"
+    )
+
+
+def _connection(request: Mapping[str, Any]) -> ConnectionAnswer:
+    payload = _map(request.get("payload"))
+    code = _map(request.get("status")).get("code")
+    return ConnectionAnswer(
+        name=_str(request.get("name")),
+        code=str(code) if isinstance(code, (str, int)) and not isinstance(code, bool) else None,
+        status=_str(payload.get("status")),
+        scope=_str(payload.get("permissionScope")),
+        token=_str(request.get("token")),
     )
 
 

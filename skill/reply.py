@@ -33,6 +33,9 @@ class Ask(StrEnum):
     START_QUESTIONS_OVER = "questions.start_over"
     FORGET = "privacy.forget"
     RATE_WEEK = "closeness.rate"
+    REMINDER_OFFER = "habits.reminder_offer"
+    APPRECIATION_ROUND = "habits.appreciation_round"
+    NEW_CAPSULE = "habits.new_capsule"
 
     @classmethod
     def read(cls, value: Any) -> Ask | None:
@@ -83,6 +86,11 @@ class Reply:
     """Delete everything stored for the household (instead of saving it)."""
     screen: Screen | None = None
     """What an Echo Show shows alongside the speech (sent only to devices with APL)."""
+    permission: str | None = None
+    """A permission scope to ask for by voice (Alexa asks; the answer comes back as a
+    Connections.Response request in the same session)."""
+    permission_card: str | None = None
+    """A permission scope to ask for with a consent card in the Alexa app."""
 
     @classmethod
     def tell(cls, key: str, **params: Any) -> Reply:
@@ -100,6 +108,11 @@ class Reply:
         )
 
     @classmethod
+    def ask_permission(cls, key: str, scope: str, **params: Any) -> Reply:
+        """Say something, then hand over to Alexa to ask for ``scope`` by voice."""
+        return cls(speech=(Say(key, params),), permission=scope, end_session=None)
+
+    @classmethod
     def nothing(cls, *, forget: bool = False) -> Reply:
         return cls(silent=True, end_session=None, forget=forget)
 
@@ -113,6 +126,9 @@ class Reply:
 
     def with_card(self, title: str, body: str, **params: Any) -> Reply:
         return replace(self, card=Card(Say(title, params), Say(body, params)))
+
+    def with_permission_card(self, scope: str) -> Reply:
+        return replace(self, permission_card=scope)
 
     def with_session(self, **updates: Any) -> Reply:
         return replace(self, session={**self.session, **updates})

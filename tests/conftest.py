@@ -18,6 +18,7 @@ from skill.devtools.models import load_model
 from skill.devtools.nlu import Utterances
 from skill.settings import Settings
 from skill.store.sqlite import SQLiteHouseholdStore
+from tests.fake_alexa_api import FakeAlexaApi, fake_alexa_api
 
 HOUSEHOLD = "amzn1.ask.account.test-household"
 DEFAULT_ZONE = "America/New_York"
@@ -101,3 +102,16 @@ def talk(app: Flask, utterances: Utterances) -> ConversationFactory:
 def alexa(talk: ConversationFactory) -> Conversation:
     """One household, one device, on a March evening in New York."""
     return talk()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeAlexaApi]:
+    """A fake Alexa API (settings, reminders, timers) on 127.0.0.1 for this test."""
+    with fake_alexa_api() as fake:
+        yield fake
+
+
+@pytest.fixture
+def home(talk: ConversationFactory, api: FakeAlexaApi) -> Conversation:
+    """The household of ``alexa``, whose Alexa API is the fake: what they allow, it allows."""
+    return talk(api_endpoint=api.endpoint, on_grant=api.grant)

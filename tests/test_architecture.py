@@ -15,7 +15,7 @@ import pytest
 
 from skill.handlers.follow_ups import FOLLOW_UPS, WELCOME_NOTES
 from skill.reply import Ask
-from skill.services import check_in, closeness, plan
+from skill.services import check_in, closeness, habits, plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL = ROOT / "skill"
@@ -118,7 +118,14 @@ def test_every_question_the_skill_asks_has_a_follow_up() -> None:
 
 
 def test_welcome_notes_are_listed_in_a_stated_order() -> None:
-    assert (check_in.welcome_note, closeness.welcome_note, plan.welcome_note) == WELCOME_NOTES
+    assert (
+        check_in.welcome_note,
+        habits.capsule_note,
+        closeness.welcome_note,
+        habits.round_offer,
+        habits.reminder_offer,
+        plan.welcome_note,
+    ) == WELCOME_NOTES
 
 
 LAUNCH_SCRIPT = textwrap.dedent(

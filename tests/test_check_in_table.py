@@ -36,24 +36,28 @@ SETTINGS = CheckInSettings()
 HELD = Spot(Phase.SPEAK_1, 30_000, 120_000)
 PAIRS = list(product(Phase, Event))
 MORNING_PHASES = {Phase.MORNING_SETUP, Phase.MORNING_1, Phase.MORNING_2}
+ROUND_PHASES = {Phase.APPRECIATION_SETUP, Phase.APPRECIATION_1, Phase.APPRECIATION_2}
 
 
 def situation(phase: Phase, at: datetime) -> Progress:
     """A check-in that is in ``phase`` at ``at`` (20 s into it, when it is timed)."""
-    morning = phase in MORNING_PHASES
+    morning, appreciation = phase in MORNING_PHASES, phase in ROUND_PHASES
     if phase in TIMED:
         length = SETTINGS.length_ms(phase)
         begin = 5_000
         return Progress(
-            phase=Phase.CONFIRM_1 if not morning else Phase.DONE,
+            phase=Phase.DONE if morning or appreciation else Phase.CONFIRM_1,
             since=at - timedelta(milliseconds=begin + 20_000),
             until=at + timedelta(minutes=2),
             morning=morning,
+            appreciation=appreciation,
             slots=(Slot(phase, begin, 0, length, length),),
             held=HELD if phase is Phase.BREATHING else None,
         )
     held = HELD if phase in HOLDING | {Phase.ENDED} else None
-    return Progress(phase=phase, since=at, until=at, morning=morning, held=held)
+    return Progress(
+        phase=phase, since=at, until=at, morning=morning, appreciation=appreciation, held=held
+    )
 
 
 def resolved(phase: Phase, event: Event) -> Phase | None:
@@ -125,6 +129,12 @@ EXPECTED = [
     (Phase.CONFIRM_2, Event.CONTINUE, Phase.CONFIRM_2),
     (Phase.DONE, Event.START, Phase.SETUP),
     (Phase.SPEAK_2, Event.START_MORNING, Phase.MORNING_SETUP),
+    (Phase.DONE, Event.START_APPRECIATION, Phase.APPRECIATION_SETUP),
+    (Phase.APPRECIATION_SETUP, Event.READY, Phase.APPRECIATION_1),
+    (Phase.APPRECIATION_1, Event.ELAPSED, Phase.APPRECIATION_2),
+    (Phase.APPRECIATION_2, Event.ELAPSED, Phase.DONE),
+    (Phase.APPRECIATION_2, Event.PAUSE, Phase.PAUSED),
+    (Phase.SPEAK_1, Event.START_APPRECIATION, Phase.APPRECIATION_SETUP),
 ]
 
 
@@ -145,6 +155,8 @@ def test_the_exchange_goes_where_the_issue_says(phase: Phase, event: Event, goal
         (Phase.DONE, Event.SKIP),
         (Phase.HOLD, Event.MORE_TIME),
         (Phase.SETUP, Event.ELAPSED),
+        (Phase.APPRECIATION_SETUP, Event.NO),
+        (Phase.APPRECIATION_1, Event.YES),
     ],
 )
 def test_events_that_do_not_fit_are_not_in_the_table(phase: Phase, event: Event) -> None:
@@ -183,6 +195,7 @@ def test_more_time_adds_a_minute_to_whoever_is_talking() -> None:
 INTENTS: dict[Event, str] = {
     Event.START: "StartCheckInIntent",
     Event.START_MORNING: "MorningCheckInIntent",
+    Event.START_APPRECIATION: "AppreciationRoundIntent",
     Event.READY: "CheckInReadyIntent",
     Event.YES: "AMAZON.YesIntent",
     Event.NO: "AMAZON.NoIntent",

@@ -158,6 +158,8 @@ def test_the_offer_comes_on_the_check_in_day_until_the_week_is_rated(
     alexa.advance(days=6)
     assert alexa.launch().keys[-1] == "closeness.offer"
     assert alexa.say("no").keys == ("closeness.declined",)
+    alexa.advance(hours=1)
+    assert "closeness.offer" not in alexa.launch().keys, "a no holds for the week"
 
 
 # -- eight weeks of trend ---------------------------------------------------------------

@@ -59,6 +59,14 @@ EXAMPLE: dict[str, Any] = {
         },
     },
     "plan": {"start": "2026-03-02", "held": 7, "day": "sunday", "restarts": 1},
+    "habits": {
+        "reminder": ["amzn1.alert.reminder.1", "21:00"],
+        "offered": True,
+        "tip": True,
+        "timer": 30,
+        "capsule": ["2026-03-14", 1, "amzn1.alert.reminder.2"],
+        "round": "2026-04-05",
+    },
 }
 """A household six weeks in, with every field set, as the store keeps it (today and before:
 the field names are the same as the first version's)."""
@@ -79,6 +87,10 @@ def test_the_example_item_reads_as_the_household_it_describes() -> None:
         recent=("s1q11", "s1q12", "s2q01", "s2q02", "s2q03"),
     )
     assert household.plan == PlanState(date(2026, 3, 2), 7, Weekday.SUNDAY, 1)
+    assert household.habits.reminder is not None
+    assert household.habits.reminder.at.hour == 21
+    assert household.habits.capsule is not None
+    assert household.habits.capsule.opens == date(2026, 6, 14)
     record = household.check_in
     assert record.settings == CheckInSettings(turn_s=180, skip_intro=True, soft_sounds=True)
     assert record.recent[1] == Completed(date(2026, 4, 5), 2, morning=True)

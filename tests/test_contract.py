@@ -182,10 +182,10 @@ def dynamic_keys() -> set[str]:
     from skill.content.rituals import guide_key
     from skill.domain.questions import SETS
     from skill.domain.rituals import Topic
-    from skill.services import check_in, closeness, plan, questions, rituals, voices
+    from skill.services import check_in, closeness, habits, plan, questions, rituals, voices
 
     contexts = {questions.FEATURE, check_in.FEATURE, plan.FEATURE, rituals.FEATURE, rituals.GUIDE}
-    contexts |= {questions.DECKS, closeness.FEATURE, voices.FEATURE}
+    contexts |= {questions.DECKS, closeness.FEATURE, voices.FEATURE, habits.FEATURE}
     from skill.domain.check_in import Kind
     from skill.domain.rituals import PartOfDay
     from skill.speech.screens import AFTER
@@ -200,6 +200,15 @@ def dynamic_keys() -> set[str]:
         | {guide_key(topic) for topic in Topic}
         | {f"{prefix}.{context}" for prefix in ("help", "fallback") for context in contexts}
     )
+
+
+def test_every_key_the_code_builds_from_a_value_exists() -> None:
+    """Families the code needs whole (help and fallback lines per context are optional)."""
+    from skill.content.vocabulary import KEYS
+
+    needed = {key for key in dynamic_keys() if not key.startswith(("help.", "fallback."))}
+    needed -= {key for key in needed if key.startswith("screen.") and key.endswith("_hint")}
+    assert needed - KEYS == set()
 
 
 def test_the_vocabulary_is_what_the_code_speaks() -> None:

@@ -129,6 +129,16 @@ def test_only_permissions_the_code_uses_are_requested(manifest: dict[str, Any]) 
     assert requested == used
 
 
+def test_the_permissions_asked_by_voice_are_the_ones_declared(manifest: dict[str, Any]) -> None:
+    from skill.domain.alerts import SCOPES
+
+    requested = {permission["name"] for permission in manifest.get("permissions", [])}
+    assert requested - {"alexa::person_id:read"} == set(SCOPES)
+    instructions = manifest["publishingInformation"]["testingInstructions"]
+    assert "remind us every night at nine" in instructions
+    assert "screen free time" in instructions
+
+
 def test_screen_interfaces_are_declared_only_when_used(manifest: dict[str, Any]) -> None:
     declared = {i["type"] for i in manifest["apis"]["custom"].get("interfaces", [])}
     uses_apl = bool(source_mentions('"Alexa.Presentation.APL.RenderDocument"'))

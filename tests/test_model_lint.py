@@ -226,4 +226,5 @@ def test_a_model_without_a_language_model_is_one_problem() -> None:
 
 
 def test_a_bare_answer_of_one_slot_is_a_sample() -> None:
-    assert list(lint_sample("intents[AnswerIntent]", "{answer}", {"answer"})) == []
+    assert list(lint_sample("intents[AnswerIntent]", "{answer}", {"answer"}, {"answer"})) == []
+    assert list(lint_sample("intents[Names]", "{name}", {"name"}))

@@ -252,6 +252,8 @@ def test_a_returning_welcome_says_where_they_are(alexa: Conversation) -> None:
     alexa.say("start our plan")
     alexa.say("no")
     alexa.advance(days=15)
+    assert alexa.launch().keys[-1] == "habits.reminder.offer"  # once ever, ahead of the plan
+    alexa.say("stop")
     turn = alexa.launch()
     assert turn.keys == ("launch.returning", "plan.welcome_week")
     assert params(turn, "plan.welcome_week") == {"number": 3, "title": "rebuilding safety"}

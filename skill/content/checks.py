@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from skill.content import check_in, decks, plan, questions, rituals
+from skill.content import check_in, decks, habits, plan, questions, rituals
 from skill.content.catalog import Catalog, ContentError, LocaleCatalog
 from skill.content.vocabulary import KEYS
 
@@ -26,6 +26,7 @@ CHECKS: tuple[Callable[[LocaleCatalog], None], ...] = (
     check_in.check,
     plan.check,
     rituals.check,
+    habits.check,
 )
 
 

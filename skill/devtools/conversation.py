@@ -21,12 +21,16 @@ from skill.devtools.audio import (
     speech_part,
     ssml_to_text,
 )
-from skill.devtools.nlu import Understood, Utterances
+from skill.devtools.nlu import Understood, Utterances, normalize
 from skill.domain.clock import system_now
 
 Post = Callable[[dict[str, Any]], tuple[int, dict[str, Any], Mapping[str, str]]]
 
 APPLICATION_ID = "amzn1.ask.skill.closer-together-local"
+CONSENT_TOKEN = "local-consent-token"
+APPROVE = frozenset({"i approve", "approve", "yes", "yes please", "yeah", "yep", "sure", "ok"})
+REFUSE = frozenset({"no", "no thanks", "nope", "not now", "i don't approve", "don't"})
+"""How the local conversation answers Alexa's own permission question on the household's behalf."""
 
 
 @dataclass
@@ -74,6 +78,24 @@ class Said:
     @property
     def directives(self) -> list[dict[str, Any]]:
         return list(self.response.get("directives") or [])
+
+    @property
+    def permission_request(self) -> tuple[str, str] | None:
+        """The (scope, token) Alexa was asked to get permission for by voice, if any."""
+        for directive in self.directives:
+            kind = (directive.get("type"), directive.get("name"))
+            if kind == ("Connections.SendRequest", "AskFor"):
+                scopes = (directive.get("payload") or {}).get("permissionScopes") or [{}]
+                return str(scopes[0].get("permissionScope", "")), str(directive.get("token", ""))
+        return None
+
+    @property
+    def consent_card(self) -> list[str]:
+        """The permissions a consent card in the Alexa app asks for (empty: no such card)."""
+        card = self.card or {}
+        if card.get("type") != "AskForPermissionsConsent":
+            return []
+        return list(card.get("permissions") or [])
 
     @property
     def documents(self) -> list[dict[str, Any]]:
@@ -140,6 +162,12 @@ class Conversation:
     attributes: dict[str, Any] = field(default_factory=dict)
     last: Said | None = None
     interfaces: dict[str, Any] = field(default_factory=dict)
+    granted: set[str] = field(default_factory=set)
+    """Permission scopes the household has granted (sent in ``context.System.user``)."""
+    consent_asked: tuple[str, str] | None = None
+    """Alexa is asking the household for this (scope, token) by voice."""
+    on_grant: Callable[[str], None] | None = None
+    """Told when the household grants a scope (``closer chat`` tells its fake API)."""
     """The device's supportedInterfaces ({"Alexa.Presentation.APL": {...}} for a screen)."""
     live: bool = False
     began: datetime | None = None
@@ -162,6 +190,10 @@ class Conversation:
     def say(self, text: str, into: timedelta | None = None) -> Said:
         """Say something: once the clock has moved on, or ``into`` the last response."""
         at = None if into is None else self.moment(into)
+        if self.consent_asked is not None and self.in_session:
+            said = normalize(text)
+            refused = "DENIED" if said in REFUSE else "NOT_ANSWERED"
+            return self.permission("ACCEPTED" if said in APPROVE else refused)
         understood = self.utterances.understand(text)
         if understood.launch:
             return self.launch(at)
@@ -207,6 +239,24 @@ class Conversation:
         }
         return self._intent(Understood(name, alexa_slots))
 
+    def permission(self, status: str = "ACCEPTED", code: str = "200") -> Said:
+        """Alexa's ``Connections.Response`` after asking the household for a permission."""
+        scope, token = self.consent_asked or ("", "")
+        self.consent_asked = None
+        if status == "ACCEPTED" and code == "200" and scope:
+            self.granted.add(scope)
+            if self.on_grant is not None:
+                self.on_grant(scope)
+        return self._send(
+            {
+                "type": "Connections.Response",
+                "name": "AskFor",
+                "status": {"code": code, "message": "OK" if code == "200" else "Error"},
+                "payload": {"permissionScope": scope, "status": status},
+                "token": token,
+            }
+        )
+
     def end(
         self,
         reason: str = "USER_INITIATED",
@@ -230,7 +280,10 @@ class Conversation:
             **request,
         }
         application = {"applicationId": APPLICATION_ID}
-        user = {"userId": self.user_id}
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.granted:
+            scopes = {scope: {"status": "GRANTED"} for scope in sorted(self.granted)}
+            user["permissions"] = {"consentToken": CONSENT_TOKEN, "scopes": scopes}
         system: dict[str, Any] = {
             "application": application,
             "user": user,
@@ -282,8 +335,9 @@ class Conversation:
         if request["type"] == "SessionEndedRequest":
             return said
         self._play(said)
+        self.consent_asked = said.permission_request if status == 200 else None
         if status == 200:
-            if said.ended:
+            if said.ended and self.consent_asked is None:
                 self.session_id = None
                 self.attributes = {}
             else:

@@ -30,6 +30,10 @@ LAUNCH_WORDS = frozenset(
 )
 WAKE_WORDS = frozenset({"alexa", "amazon", "echo", "computer", "skill", "app"})
 CONNECTING_WORDS = frozenset({"the", "a", "an", "for", "to", "of", "by", "from", "in", "on"})
+ANSWER_TYPES = frozenset({"AMAZON.TIME", "AMAZON.DURATION", "AMAZON.NUMBER", "AMAZON.DATE"})
+"""Slot types that may stand alone as a sample (a short answer: "nine", "half an hour"), as
+may custom types, whose values are a closed list ("dreams").
+Open-ended types (first names, search queries) alone would catch any stray phrase."""
 INVOCATION_LENGTH = (2, 50)
 SAMPLE_LENGTH = 200
 
@@ -146,8 +150,13 @@ def _lint_intents(
         if not built_in and not samples:
             yield Problem(where, "a custom intent needs at least one sample utterance")
         slots = yield from _lint_slots(where, intent.get("slots", []), custom_types)
+        answers = {
+            slot.get("name", "")
+            for slot in intent.get("slots", [])
+            if slot.get("type") in ANSWER_TYPES or slot.get("type") in custom_types
+        }
         for sample in samples:
-            yield from lint_sample(where, sample, slots)
+            yield from lint_sample(where, sample, slots, answers)
 
 
 def _lint_slots(
@@ -172,8 +181,11 @@ def _lint_slots(
     return names
 
 
-def lint_sample(where: str, sample: Any, slots: set[str]) -> Iterator[Problem]:
-    """Problems with one sample utterance of an intent whose slots are ``slots``."""
+def lint_sample(
+    where: str, sample: Any, slots: set[str], answers: frozenset[str] | set[str] = frozenset()
+) -> Iterator[Problem]:
+    """Problems with one sample utterance of an intent whose slots are ``slots`` (of which
+    ``answers`` may stand alone as a short answer)."""
     if not isinstance(sample, str) or not sample.strip():
         yield Problem(where, "empty sample utterance")
         return
@@ -193,7 +205,8 @@ def lint_sample(where: str, sample: Any, slots: set[str]) -> Iterator[Problem]:
     for reference in references:
         if reference not in slots:
             yield Problem(where, f"{label} names slot {{{reference}}}, not defined in the intent")
-    if len(references) > 1 and not text.strip(" .'"):
+    alone = len(references) == 1 and set(references) <= answers
+    if references and not text.strip(" .'") and not alone:
         yield Problem(where, f"{label} is only slots: it needs words around them")
     if re.search(r"\}\{", sample):
         yield Problem(where, f"{label} has two slots with nothing between them")

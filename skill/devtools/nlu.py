@@ -14,6 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from skill.devtools.spoken_times import (
+    DURATION_PATTERN,
+    TIME_PATTERN,
+    alexa_duration,
+    alexa_time,
+)
+
 BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
     "AMAZON.HelpIntent": ("help", "help me", "what can i say", "what can i do", "what can you do"),
     "AMAZON.StopIntent": ("stop", "quit", "exit", "goodbye", "bye", "that's all"),
@@ -80,6 +87,9 @@ NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 OPEN_SLOT = r"[a-z0-9'][a-z0-9' ]*?"
 FIRST_NAME = r"[a-z][a-z'-]*"
 LAUNCH_VERBS = ("open", "launch", "start", "talk to", "play", "load", "begin", "use")
+SPOKEN_PATTERNS = {"AMAZON.TIME": TIME_PATTERN, "AMAZON.DURATION": DURATION_PATTERN}
+SPOKEN_READERS = {"AMAZON.TIME": alexa_time, "AMAZON.DURATION": alexa_duration}
+"""Built-in slot types Alexa resolves to a value: typed words become that value."""
 ONE_SHOT = r"^(?:ask|tell)\s+{name}(?:\s+(?:to|for|about|if|whether|that))?\s+(?P<rest>.+)$"
 
 
@@ -161,6 +171,8 @@ class Utterances:
             return NUMBER
         if slot_type == "AMAZON.FirstName":
             return FIRST_NAME
+        if slot_type in SPOKEN_PATTERNS:
+            return SPOKEN_PATTERNS[slot_type]
         return OPEN_SLOT
 
     def understand(self, text: str) -> Understood:
@@ -197,6 +209,8 @@ class Utterances:
             slot["value"] = str(NUMBER_WORDS.get(spoken, spoken))
         elif slot_type == "AMAZON.FirstName":
             slot["value"] = spoken.capitalize()
+        elif slot_type in SPOKEN_READERS:
+            slot["value"] = SPOKEN_READERS[slot_type](spoken) or "?"
         elif slot_type in self.values and spoken in self.values[slot_type]:
             ident, canonical = self.values[slot_type][spoken]
             slot["resolutions"] = {

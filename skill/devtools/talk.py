@@ -20,7 +20,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from skill.app import create_app
 from skill.devtools.audio import Part, clock_text, length_ms
 from skill.devtools.conversation import MIC_WINDOW, Conversation, Said
+from skill.devtools.fake_alexa_api import FakeAlexaApi, fake_alexa_api
 from skill.devtools.models import load_model
 from skill.devtools.nlu import Utterances
 from skill.domain.clock import system_now, zone_or_none
@@ -41,6 +42,8 @@ FIXED_STEP = timedelta(seconds=5)
 SILENCE = "(silence)"
 MOMENT = re.compile(r"@\+(?:(\d+)m)?(?:(\d+)s)?\s+(\S.*)")
 INDENT = " " * 7
+NO_API = "http://127.0.0.1:9"
+"""Without ``--fake-alexa-api``, Alexa's APIs are a closed local port: nothing leaves here."""
 WIDTH = 100
 
 
@@ -123,6 +126,8 @@ class Terminal:
     zone: ZoneInfo
     keys: bool = False
     real_time: RealTime | None = None
+    api: FakeAlexaApi | None = None
+    """The fake Alexa API the skill calls (``--fake-alexa-api``), whose calls are shown."""
     echo: bool = True
     """Print each line as ``you>   ...`` (``closer chat`` leaves that to the person typing)."""
 
@@ -179,9 +184,27 @@ class Terminal:
             return
         self._play([part for part in said.parts if part.text] or [Part("(no speech)", 0, 0)], began)
         self._keys(said)
-        if said.card:
+        if said.consent_card:
+            asked = ", ".join(said.consent_card)
+            print(INDENT + f"card: a permission request in the Alexa app: {asked}")
+        elif said.card:
             print(INDENT + f"card: {said.card.get('title')}: {said.card.get('content')}")
+        self._api_calls()
+        if said.permission_request:
+            scope = said.permission_request[0]
+            print(f"alexa> (Alexa asks for permission: {scope}. Say 'I approve' or 'no'.)")
+            print(INDENT + "(listening...)")
+            return
         print(INDENT + self._after(said.audio_ms, said.ended))
+
+    def _api_calls(self) -> None:
+        """The calls the skill made to the fake Alexa API during this turn."""
+        if self.api is None:
+            return
+        with self.api.lock:
+            calls, self.api.alerts[:] = list(self.api.alerts), []
+        for call in calls:
+            print(INDENT + f"[Alexa API] {call.method} {call.path}")
 
     def _play(self, parts: list[Part], began: datetime) -> None:
         shown: list[Part] = []
@@ -223,14 +246,17 @@ def talk(args: argparse.Namespace) -> int:
         settings = Settings.from_env(env)
         zone = ZoneInfo(args.tz or settings.default_timezone)
         app = create_app({"SETTINGS": settings, "TIMEZONE_OVERRIDE": str(zone), "TESTING": True})
+        stack = ExitStack()
         try:
-            terminal = _terminal(args, app.test_client(), zone)
+            api = stack.enter_context(fake_alexa_api()) if args.fake_alexa_api else None
+            terminal = _terminal(args, app.test_client(), zone, api)
             if args.command == "say":
                 for line in lines:
                     terminal.run(line)
                 return 0
             return _chat(terminal, settings, args.fresh)
         finally:
+            stack.close()
             app.extensions["closer"].close()
 
 
@@ -248,7 +274,9 @@ def _environment(fresh: bool) -> Iterator[dict[str, str]]:
         yield env
 
 
-def _terminal(args: argparse.Namespace, client: Any, zone: ZoneInfo) -> Terminal:
+def _terminal(
+    args: argparse.Namespace, client: Any, zone: ZoneInfo, api: FakeAlexaApi | None
+) -> Terminal:
     def post(envelope: dict[str, Any]) -> tuple[int, dict[str, Any], Mapping[str, str]]:
         answer = client.post("/alexa", json=envelope)
         return answer.status_code, answer.get_json(silent=True) or {}, dict(answer.headers)
@@ -263,9 +291,11 @@ def _terminal(args: argparse.Namespace, client: Any, zone: ZoneInfo) -> Terminal
         now=_start_time(args.now, zone),
         live=real_time or not args.fixed_clock,
         step=_step(real_time, args.fixed_clock),
+        api_endpoint=api.endpoint if api else NO_API,
+        on_grant=api.grant if api else None,
     )
     clock = RealTime(conversation.now) if real_time else None
-    return Terminal(conversation, zone, args.keys, clock)
+    return Terminal(conversation, zone, args.keys, clock, api=api)
 
 
 def _step(real_time: bool, fixed_clock: bool) -> timedelta:
@@ -293,6 +323,8 @@ def _chat(terminal: Terminal, settings: Settings, fresh: bool) -> int:
     print("Talk to Closer Together. Start with 'open closer together'; Ctrl-D to leave.")
     print(f"Household state: {store} ({settings.store}; {note}).")
     print("'@+40s pause' interrupts the last response 40 s in; '(silence)' answers nothing.")
+    if terminal.api is not None:
+        print(f"A fake Alexa API (reminders, timers) answers on {terminal.api.endpoint}.")
     terminal.echo = not sys.stdin.isatty()
     while True:
         try:

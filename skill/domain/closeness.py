@@ -44,6 +44,8 @@ class Closeness:
     """What the household item keeps: the latest weeks that were rated, oldest first."""
 
     weeks: tuple[WeekRating, ...] = ()
+    declined: date | None = None
+    """The week (its Monday) whose offer to rate was turned down: not offered again."""
 
     def week(self, week: date) -> WeekRating | None:
         return next((rated for rated in self.weeks if rated.week == week), None)

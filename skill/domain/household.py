@@ -7,6 +7,7 @@ from datetime import date
 
 from skill.domain.check_in import CheckInRecord
 from skill.domain.closeness import Closeness
+from skill.domain.habits import HabitsState
 from skill.domain.plan import PlanState
 from skill.domain.questions import QuestionProgress
 from skill.domain.voices import Voices
@@ -33,6 +34,7 @@ class Household:
     closeness: Closeness = field(default_factory=Closeness)
     voices: Voices = ()
     """Recognised voices (digests of Alexa person ids), each matched to one of ``names``."""
+    habits: HabitsState = field(default_factory=HabitsState)
 
     @property
     def is_new(self) -> bool:

@@ -6,7 +6,7 @@ the catch-alls come last.
 
 from __future__ import annotations
 
-from skill.handlers import check_in, core, decks, plan, privacy, progress, questions
+from skill.handlers import check_in, core, decks, habits, plan, privacy, progress, questions
 from skill.handlers.base import Matcher
 
 REQUEST_HANDLERS: tuple[Matcher, ...] = (
@@ -17,6 +17,7 @@ REQUEST_HANDLERS: tuple[Matcher, ...] = (
     *progress.HANDLERS,
     *plan.HANDLERS,
     *privacy.HANDLERS,
+    *habits.HANDLERS,
     *core.HANDLERS,
     *core.CATCH_ALL,
 )

@@ -1,7 +1,9 @@
 """The shapes every handler shares: match a request, ask a service for a Reply, render it.
 
 ``Handler`` loads the household, settles its time zone (which may ask the Alexa Settings
-API) and builds the Turn a service sees, in that order, before the service runs.
+API) and builds the Turn a service sees, in that order, before the service runs. A service
+that needs Alexa's Reminders or Timers API answers with an ``AlertStep``; the handler makes
+that call here, with a short timeout, and gives the outcome back to the service.
 ``EventHandler`` answers requests that need neither (session ends, system events).
 """
 
@@ -13,13 +15,17 @@ from ask_sdk_core.dispatch_components.request_components import AbstractRequestH
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.response import Response
 
+from skill.alerts import AlertsClient
 from skill.alexa_api import device_time_zone
 from skill.domain.clock import LocalClock
 from skill.envelope import Request
 from skill.exchange import Exchange
 from skill.reply import Reply
+from skill.services.alerts import MAX_CALLS, Step
 from skill.speech.render import render
 from skill.turn import Turn
+
+ALERTS = AlertsClient()
 
 
 def exchange_of(handler_input: HandlerInput) -> Exchange:
@@ -62,12 +68,21 @@ class Handler(Matcher):
         zone = exchange.zone(household, lambda: device_time_zone(handler_input))
         clock = LocalClock.at(exchange.request.instant, zone)
         turn = Turn(household, clock, exchange.catalog, exchange.session, exchange.request.person)
-        reply = self.respond(turn, exchange.request)
+        reply = perform(self.respond(turn, exchange.request), turn, exchange.request)
         exchange.after = turn.household
         return render(handler_input, exchange, reply)
 
-    def respond(self, turn: Turn, request: Request) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Step:
         raise NotImplementedError
+
+
+def perform(step: Step, turn: Turn, request: Request) -> Reply:
+    """Make the alerts calls a use case asks for, one at a time and at most ``MAX_CALLS``."""
+    for _ in range(MAX_CALLS):
+        if isinstance(step, Reply):
+            return step
+        step = step.then(turn, ALERTS.send(step.call, request))
+    return step if isinstance(step, Reply) else Reply.tell("error.generic")
 
 
 class EventHandler(Matcher):

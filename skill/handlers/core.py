@@ -9,6 +9,7 @@ from skill.handlers.base import EventHandler, Handler
 from skill.handlers.follow_ups import FOLLOW_UPS, WELCOME_NOTES
 from skill.reply import Reply
 from skill.services import session
+from skill.services.alerts import Step
 from skill.turn import Turn
 
 
@@ -52,7 +53,7 @@ class YesIntentHandler(Handler):
 
     intents = ("AMAZON.YesIntent",)
 
-    def respond(self, turn: Turn, request: Request) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Step:
         follow_up = FOLLOW_UPS.get(turn.pending) if turn.pending else None
         return follow_up.yes(turn) if follow_up else session.not_waiting(turn)
 
@@ -62,7 +63,7 @@ class NoIntentHandler(Handler):
 
     intents = ("AMAZON.NoIntent",)
 
-    def respond(self, turn: Turn, request: Request) -> Reply:
+    def respond(self, turn: Turn, request: Request) -> Step:
         follow_up = FOLLOW_UPS.get(turn.pending) if turn.pending else None
         return follow_up.no(turn) if follow_up else session.not_waiting(turn)
 

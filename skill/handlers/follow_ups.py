@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from skill.reply import Ask, Reply
-from skill.services import check_in, closeness, plan, privacy, questions, rituals
+from skill.reply import Ask
+from skill.services import check_in, closeness, habits, plan, privacy, questions, rituals
+from skill.services.alerts import Step
 from skill.services.session import WelcomeNote
 from skill.turn import Turn
 
-UseCase = Callable[[Turn], Reply]
+UseCase = Callable[[Turn], Step]
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,26 @@ FOLLOW_UPS: Mapping[Ask, FollowUp] = MappingProxyType(
         Ask.START_QUESTIONS_OVER: FollowUp(yes=questions.started_over, no=questions.kept_place),
         Ask.FORGET: FollowUp(yes=privacy.forget, no=privacy.keep),
         Ask.RATE_WEEK: FollowUp(yes=closeness.start, no=closeness.declined),
+        Ask.REMINDER_OFFER: FollowUp(
+            yes=habits.reminder_offer_accepted, no=habits.reminder_offer_declined
+        ),
+        Ask.APPRECIATION_ROUND: FollowUp(yes=check_in.start_appreciation, no=habits.round_declined),
+        Ask.NEW_CAPSULE: FollowUp(yes=habits.new_capsule, no=habits.kept_capsule),
     }
 )
 """Every question the skill asks, and the use case each answer hands off to."""
 
 WELCOME_NOTES: tuple[WelcomeNote, ...] = (
     check_in.welcome_note,
+    habits.capsule_note,
     closeness.welcome_note,
+    habits.round_offer,
+    habits.reminder_offer,
     plan.welcome_note,
 )
-"""A check-in that can still be continued comes first: it lapses within half an hour.
-The offer to rate the week comes next: it is made on one day a week only, until the week is
-rated, and it asks a yes/no question. This week's plan comes last: it is there every day."""
+"""Only the first note that speaks is heard, so the order is by how much waiting costs:
+a check-in that can still be continued (gone in half an hour); the time capsule, ready after
+three months and said once; the offer to rate the week, made on the weekly check-in day until
+the week is rated (a quick question first); the appreciation round, offered once that day
+after it; the nightly reminder, offered once ever (it keeps until the next launch); and this
+week's plan, which is there on every launch and loses nothing by waiting."""

@@ -51,6 +51,7 @@ SESSION_KEY = "check_in"
 FEATURE = "check_in"
 AMBIENCE = "stream"
 NAME_LENGTH = 30
+ROUND_SETUP = frozenset({Phase.APPRECIATION_SETUP})
 
 # -- words and time for the domain --------------------------------------------
 
@@ -103,9 +104,16 @@ def start_morning(turn: Turn) -> Reply:
     return _begin(turn, morning=True)
 
 
-def _begin(turn: Turn, morning: bool, lead: tuple[Say, ...] = ()) -> Reply:
+def start_appreciation(turn: Turn) -> Reply:
+    """Begin the weekly appreciation round: about a minute each, no reflecting back."""
+    return _begin(turn, morning=False, appreciation=True)
+
+
+def _begin(
+    turn: Turn, morning: bool, lead: tuple[Say, ...] = (), appreciation: bool = False
+) -> Reply:
     record = turn.household.check_in
-    progress = fresh(morning, record.next_starter, turn.now)
+    progress = fresh(morning, record.next_starter, turn.now, appreciation)
     voice = _voice(turn)
     asked = prompt(progress, voice, brief=record.settings.skip_intro)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
@@ -195,7 +203,8 @@ def continue_check_in(turn: Turn) -> Reply:
     if mirror is None or mirror.phase not in ACTIVE | {Phase.ENDED}:
         return _begin(turn, morning=False, lead=(Say("check_in.continue.nothing"),))
     if not mirror.resumable(turn.now):
-        return _begin(turn, morning=mirror.morning, lead=(Say("check_in.continue.stale"),))
+        lead = (Say("check_in.continue.stale"),)
+        return _begin(turn, mirror.morning, lead, mirror.appreciation)
     return _pick_up(turn, mirror)
 
 
@@ -293,7 +302,8 @@ def _respond(turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = T
             **{SESSION_KEY: None, CONTEXT: None}
         )
     if move.goal in SETUPS and move.goal is not move.here:
-        return _begin(turn, morning=move.goal is Phase.MORNING_SETUP, lead=lead)
+        morning, appreciation = move.goal is Phase.MORNING_SETUP, move.goal in ROUND_SETUP
+        return _begin(turn, morning, lead, appreciation)
     return _play(turn, move.progress, move.play, lead, brief)
 
 
@@ -318,7 +328,10 @@ def _play(
     timeline = Timeline(show.segments, AMBIENCE if record.settings.soft_sounds else None)
     if show.finished:
         minutes = minutes_between(after.began, after.until)
-        _keep(turn, record.completed(turn.clock.today, minutes, after.morning))
+        if after.appreciation:
+            _keep(turn, record.appreciated())
+        else:
+            _keep(turn, record.completed(turn.clock.today, minutes, after.morning))
         speech = lead if show.segments else (*lead, _say(show.prompt.ask))
         reply = Reply(speech=speech, audio=timeline if show.segments else None, end_session=True)
         reply = _shown(turn, reply, after, show.audio_ms, voice)
@@ -372,6 +385,8 @@ def _help_key(phase: Phase) -> str:
         return "check_in.help.timed"
     if phase in CONFIRMS:
         return "check_in.help.confirm"
+    if phase in ROUND_SETUP:
+        return "check_in.help.round"
     if phase in SETUPS:
         return "check_in.help.setup"
     return "check_in.help.hold"

@@ -93,6 +93,14 @@ def answer(turn: Turn, said: str | None, other: str | None) -> Reply:
     return _ask(turn, Asking(1 - partner, heard), key="closeness.ask_other")
 
 
+def answer_heard_as_time(turn: Turn, time: str | None) -> Reply:
+    """A bare "three" that Alexa heard as a time of day (03:00 or 15:00): the rating three."""
+    hour, _, minute = (time or "").partition(":")
+    if not hour.isdigit() or minute not in ("00", ""):
+        return answer(turn, time, None)
+    return answer(turn, str((int(hour) - 1) % 12 + 1), None)
+
+
 def skip(turn: Turn) -> Reply:
     """No rating, or no more ratings, this time."""
     asking = Asking.read(turn.session.get(RATING)) or Asking()
@@ -124,7 +132,9 @@ def introduced(turn: Turn, spoken: str | None) -> Reply:
 
 
 def declined(turn: Turn) -> Reply:
-    """A no to rating the week."""
+    """A no to rating the week: not offered again this week."""
+    record = replace(turn.household.closeness, declined=_week(turn))
+    turn.update(replace(turn.household, closeness=record))
     return Reply.tell("closeness.declined")
 
 
@@ -144,8 +154,9 @@ def welcome_note(turn: Turn) -> Reply | None:
     day = turn.household.plan.check_in_day
     if day is None or Weekday.of(turn.clock.night()) is not day:
         return None
-    rated = turn.household.closeness.week(_week(turn))
-    if rated is not None and rated.complete:
+    record, week = turn.household.closeness, _week(turn)
+    rated = record.week(week)
+    if (rated is not None and rated.complete) or record.declined == week:
         return None
     return Reply.ask("closeness.offer", "closeness.offer_reprompt", pending=Ask.RATE_WEEK)
 

@@ -33,13 +33,17 @@ def launch(turn: Turn, notes: Sequence[WelcomeNote] = ()) -> Reply:
     for note in notes:
         extra = note(turn)
         if extra is not None:
-            return replace(
-                reply,
-                speech=(*reply.speech, *extra.speech),
-                reprompt=extra.reprompt or reply.reprompt,
-                pending=extra.pending,
-            )
+            return _with_note(reply, extra)
     return reply
+
+
+def _with_note(reply: Reply, note: Reply) -> Reply:
+    """The welcome and a note; a note that asks a question brings its reprompt along."""
+    if note.pending is None:
+        return replace(reply, speech=(*reply.speech, *note.speech))
+    return replace(
+        reply, speech=(*reply.speech, *note.speech), reprompt=note.reprompt, pending=note.pending
+    )
 
 
 def home(turn: Turn) -> Reply:

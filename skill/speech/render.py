@@ -6,7 +6,9 @@ import random
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
 from ask_sdk_model.response import Response
+from ask_sdk_model.ui.ask_for_permissions_consent_card import AskForPermissionsConsentCard
 from ask_sdk_model.ui.simple_card import SimpleCard
 
 from skill.content.catalog import LocaleCatalog
@@ -56,8 +58,29 @@ def _speak(
                 content=catalog.plain(reply.card.body.key, reply.card.body.params),
             )
         )
+    _ask_permission(builder, reply)
     if reply.end_session is not None:
         builder.set_should_end_session(reply.end_session)
+
+
+def _ask_permission(builder: ResponseFactory, reply: Reply) -> None:
+    """Voice consent (``Connections.SendRequest`` AskFor), or the consent card as a fallback."""
+    if reply.permission:
+        builder.add_directive(
+            SendRequestDirective(
+                name="AskFor",
+                payload={
+                    "@type": "AskForPermissionsConsentRequest",
+                    "@version": "2",
+                    "permissionScopes": [
+                        {"permissionScope": reply.permission, "consentLevel": "ACCOUNT"}
+                    ],
+                },
+                token=reply.permission,
+            )
+        )
+    if reply.permission_card:
+        builder.set_card(AskForPermissionsConsentCard(permissions=[reply.permission_card]))
 
 
 def _remember(session: MutableMapping[str, Any], reply: Reply) -> None:

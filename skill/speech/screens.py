@@ -43,6 +43,7 @@ AFTER: Mapping[Phase, str] = MappingProxyType(
     {
         Phase.SETUP: "setup",
         Phase.MORNING_SETUP: "setup",
+        Phase.APPRECIATION_SETUP: "setup",
         Phase.CONFIRM_1: "confirm",
         Phase.CONFIRM_2: "confirm",
         Phase.PAUSED: "paused",

@@ -50,6 +50,12 @@ def roles(progress: Progress, phase: Phase, voice: Voice) -> dict[str, str]:
     return {"speaker": speaker, "listener": listener, "first": first, "second": second}
 
 
+TALKING: frozenset[Kind] = frozenset(
+    {Kind.SHARE, Kind.CLARIFY, Kind.MORNING, Kind.APPRECIATION_ROUND}
+)
+"""Timed phases in which the speaker talks on their own (with the ten-seconds cue)."""
+
+
 def talker(kind: Kind | None, names: Mapping[str, str]) -> str:
     """Who is talking in a timed phase of this kind: the listener reflects, else the speaker."""
     return names["listener"] if kind in (Kind.REFLECT, Kind.REFLECT_AGAIN) else names["speaker"]
@@ -65,7 +71,17 @@ OPENING_KEYS: Mapping[Kind, str] = MappingProxyType(
         Kind.BREATHE: "check_in.cue.breathe",
     }
 )
-"""The spoken cue that opens each kind of timed phase (mornings have their own two)."""
+"""The spoken cue that opens each kind of timed phase (turn by turn ones are below)."""
+
+TURN_KEYS: Mapping[Phase, str] = MappingProxyType(
+    {
+        Phase.MORNING_1: "check_in.cue.morning",
+        Phase.MORNING_2: "check_in.cue.morning_next",
+        Phase.APPRECIATION_1: "check_in.cue.round",
+        Phase.APPRECIATION_2: "check_in.cue.round_next",
+    }
+)
+"""The cue that opens each turn of the morning check-in and the appreciation round."""
 
 RESUME_KEYS: Mapping[Kind, str] = MappingProxyType(
     {
@@ -79,10 +95,7 @@ RESUME_KEYS: Mapping[Kind, str] = MappingProxyType(
 def opening(phase: Phase, length_ms: int, names: Mapping[str, str], voice: Voice) -> Cue:
     """The cue that starts a timed phase from its beginning."""
     params = {**names, "time": voice.span(length_ms)}
-    key = OPENING_KEYS.get(KIND[phase])
-    if key is None:
-        key = "check_in.cue.morning_next" if phase is Phase.MORNING_2 else "check_in.cue.morning"
-    return Cue(key, params)
+    return Cue(TURN_KEYS.get(phase) or OPENING_KEYS[KIND[phase]], params)
 
 
 def resumption(phase: Phase, remaining_ms: int, names: Mapping[str, str], voice: Voice) -> Cue:
@@ -101,9 +114,9 @@ def marks(spot: Spot, names: Mapping[str, str]) -> tuple[tuple[int, Cue], ...]:
     kind, length_ms = KIND[spot.phase], spot.length_ms
     found: list[tuple[int, Cue]] = []
     passed = spot.extra_ms and spot.at_ms >= (length_ms - spot.extra_ms) // 2
-    if kind is Kind.SHARE and length_ms >= MINUTE and not passed:
+    if kind in (Kind.SHARE, Kind.APPRECIATION_ROUND) and length_ms >= MINUTE and not passed:
         found.append((length_ms // 2, Cue("check_in.cue.halfway", quiet=True)))
-    if kind in (Kind.SHARE, Kind.CLARIFY, Kind.MORNING) and length_ms >= 30 * SECOND:
+    if kind in TALKING and length_ms >= 30 * SECOND:
         found.append((length_ms - 10 * SECOND, Cue("check_in.cue.ten_seconds", quiet=True)))
     if kind is Kind.APPRECIATE:
         found.append((length_ms // 2, Cue("check_in.cue.appreciate_next", dict(names))))
@@ -140,6 +153,8 @@ def _after_breath(progress: Progress, voice: Voice, brief: bool) -> Prompt:
 def _done(progress: Progress, voice: Voice, brief: bool) -> Prompt:
     first, second = people(progress, voice)
     key = "check_in.morning.goodbye" if progress.morning else "check_in.goodbye"
+    if progress.appreciation:
+        key = "check_in.round.goodbye"
     return Prompt(Cue(key, {"first": first, "second": second}), None)
 
 
@@ -157,7 +172,7 @@ def _hold(progress: Progress, voice: Voice, brief: bool) -> Prompt:
     if held.at_ms > 0 and kind is not None:
         params = {**names, "person": talker(kind, names), "time": voice.span(held.remaining_ms())}
         return Prompt(Cue("check_in.ask.go_on", params), reprompt)
-    if kind in (Kind.SHARE, Kind.CLARIFY, Kind.MORNING):
+    if kind in TALKING:
         return Prompt(Cue("check_in.ask.next_speaker", names), reprompt)
     if kind in (Kind.REFLECT, Kind.REFLECT_AGAIN):
         return Prompt(Cue("check_in.ask.next_reflect", names), reprompt)
@@ -168,6 +183,7 @@ PROMPTS: Mapping[Phase, PromptFor] = MappingProxyType(
     {
         Phase.SETUP: _setup("check_in.intro", "check_in.intro_short"),
         Phase.MORNING_SETUP: _setup("check_in.morning.intro", "check_in.morning.intro_short"),
+        Phase.APPRECIATION_SETUP: _setup("check_in.round.intro", "check_in.round.intro_short"),
         Phase.CONFIRM_1: _confirm,
         Phase.CONFIRM_2: _confirm,
         Phase.HOLD: _hold,

@@ -16,13 +16,15 @@ from skill.domain.check_in.state import CheckInSettings, Progress, Spot
 from skill.domain.check_in.table import target
 
 
-def start(morning: bool, starter: int, at: datetime) -> Progress:
-    """A fresh check-in, waiting for "ready"."""
+def start(morning: bool, starter: int, at: datetime, appreciation: bool = False) -> Progress:
+    """A fresh check-in (or appreciation round), waiting for "ready"."""
+    setup = Phase.MORNING_SETUP if morning else Phase.SETUP
     return Progress(
-        phase=Phase.MORNING_SETUP if morning else Phase.SETUP,
+        phase=Phase.APPRECIATION_SETUP if appreciation else setup,
         since=at,
         until=at,
-        morning=morning,
+        morning=morning and not appreciation,
+        appreciation=appreciation,
         starter=starter,
     )
 

@@ -44,6 +44,10 @@ class Phase(StrEnum):
     APPRECIATE = "appreciate"
     MORNING_1 = "morning_1"
     MORNING_2 = "morning_2"
+    APPRECIATION_SETUP = "appreciation_setup"
+    """The weekly appreciation round: waiting for "ready"."""
+    APPRECIATION_1 = "appreciation_1"
+    APPRECIATION_2 = "appreciation_2"
     HOLD = "hold"
     """Waiting for the go-ahead to play the next timed part (it did not fit the last response)."""
     PAUSED = "paused"
@@ -57,6 +61,7 @@ class Phase(StrEnum):
 class Event(StrEnum):
     START = "start"
     START_MORNING = "start_morning"
+    START_APPRECIATION = "start_appreciation"
     READY = "ready"
     YES = "yes"
     NO = "no"
@@ -92,6 +97,8 @@ class Kind(StrEnum):
     REFLECT_AGAIN = "reflect_again"
     MORNING = "morning"
     APPRECIATE = "appreciate"
+    APPRECIATION_ROUND = "appreciation_round"
+    """A turn of the weekly appreciation round: what one noticed and valued this week."""
     BREATHE = "breathe"
 
 
@@ -108,6 +115,8 @@ KIND: Mapping[Phase, Kind] = MappingProxyType(
         Phase.MORNING_1: Kind.MORNING,
         Phase.MORNING_2: Kind.MORNING,
         Phase.APPRECIATE: Kind.APPRECIATE,
+        Phase.APPRECIATION_1: Kind.APPRECIATION_ROUND,
+        Phase.APPRECIATION_2: Kind.APPRECIATION_ROUND,
         Phase.BREATHING: Kind.BREATHE,
     }
 )
@@ -116,6 +125,7 @@ WAITING: frozenset[Phase] = frozenset(
     {
         Phase.SETUP,
         Phase.MORNING_SETUP,
+        Phase.APPRECIATION_SETUP,
         Phase.CONFIRM_1,
         Phase.CONFIRM_2,
         Phase.HOLD,
@@ -136,9 +146,12 @@ SECOND_ROUND: frozenset[Phase] = frozenset(
         Phase.CLARIFY_2,
         Phase.REFLECT_AGAIN_2,
         Phase.MORNING_2,
+        Phase.APPRECIATION_2,
     }
 )
-SETUPS: frozenset[Phase] = frozenset({Phase.SETUP, Phase.MORNING_SETUP})
+SETUPS: frozenset[Phase] = frozenset(
+    {Phase.SETUP, Phase.MORNING_SETUP, Phase.APPRECIATION_SETUP}
+)
 CONFIRMS: frozenset[Phase] = frozenset({Phase.CONFIRM_1, Phase.CONFIRM_2})
 
 NEXT: Mapping[Phase, Phase] = MappingProxyType(
@@ -154,6 +167,8 @@ NEXT: Mapping[Phase, Phase] = MappingProxyType(
         Phase.APPRECIATE: Phase.DONE,
         Phase.MORNING_1: Phase.MORNING_2,
         Phase.MORNING_2: Phase.DONE,
+        Phase.APPRECIATION_1: Phase.APPRECIATION_2,
+        Phase.APPRECIATION_2: Phase.DONE,
         Phase.BREATHING: Phase.AFTER_BREATH,
     }
 )

@@ -27,6 +27,8 @@ class CheckInSettings:
     reflect_again_s: int = 45
     appreciate_s: int = 40
     morning_s: int = 60
+    round_s: int = 60
+    """Each turn of the appreciation round."""
     breathe_s: int = 60
     skip_intro: bool = False
     soft_sounds: bool = False
@@ -39,6 +41,7 @@ class CheckInSettings:
             Kind.REFLECT_AGAIN: self.reflect_again_s,
             Kind.MORNING: self.morning_s,
             Kind.APPRECIATE: self.appreciate_s,
+            Kind.APPRECIATION_ROUND: self.round_s,
             Kind.BREATHE: self.breathe_s,
         }[KIND[phase]]
         return seconds * SECOND
@@ -92,6 +95,8 @@ class Progress:
     until: datetime
     """When that audio ends: the waiting phase began then."""
     morning: bool = False
+    appreciation: bool = False
+    """The weekly appreciation round rather than a check-in."""
     starter: int = 0
     """Which of the household's names speaks first (0 or 1)."""
     began: datetime | None = None
@@ -130,6 +135,8 @@ class CheckInRecord:
     last_date: date | None = None
     recent: tuple[Completed, ...] = ()
     active: Progress | None = None
+    rounds: int = 0
+    """Appreciation rounds completed (they are not counted as check-ins)."""
 
     def completed(self, day: date, minutes: int, morning: bool) -> CheckInRecord:
         """The record after a check-in finished (the under-way mirror is cleared)."""
@@ -142,3 +149,7 @@ class CheckInRecord:
             recent=(*self.recent, Completed(day, minutes, morning))[-RECENT:],
             active=None,
         )
+
+    def appreciated(self) -> CheckInRecord:
+        """The record after an appreciation round finished."""
+        return replace(self, rounds=self.rounds + 1, active=None)

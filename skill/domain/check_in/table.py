@@ -16,16 +16,19 @@ from skill.domain.check_in.phases import Event, Jump, Phase, Target
 ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     Phase.IDLE: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.CONTINUE: Phase.SETUP,
     },
     Phase.SETUP: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Phase.SPEAK_1, Event.YES: Phase.SPEAK_1, Event.SKIP: Phase.SPEAK_1,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.SETUP, Event.TIME_OUT: Phase.BREATHING,
         Event.STOP: Phase.ENDED, Event.REPEAT: Phase.SETUP, Event.HELP: Phase.SETUP,
     },
     Phase.MORNING_SETUP: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Phase.MORNING_1, Event.YES: Phase.MORNING_1, Event.SKIP: Phase.MORNING_1,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.MORNING_SETUP,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
@@ -33,6 +36,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.SPEAK_1: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.REFLECT_1, Event.SKIP: Phase.REFLECT_1, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.SPEAK_1, Event.MORE_TIME: Phase.SPEAK_1,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.SPEAK_1,
@@ -40,6 +44,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.REFLECT_1: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.CONFIRM_1, Event.SKIP: Phase.CONFIRM_1, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.REFLECT_1, Event.MORE_TIME: Phase.REFLECT_1,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.REFLECT_1,
@@ -47,6 +52,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.CONFIRM_1: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.YES: Phase.SPEAK_2, Event.NO: Phase.CLARIFY_1, Event.SKIP: Phase.SPEAK_2,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.CONFIRM_1,
         Event.MORE_TIME: Phase.SPEAK_1, Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
@@ -54,6 +60,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.CLARIFY_1: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.REFLECT_AGAIN_1, Event.SKIP: Phase.REFLECT_AGAIN_1,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.CLARIFY_1,
         Event.MORE_TIME: Phase.CLARIFY_1, Event.TIME_OUT: Phase.BREATHING,
@@ -61,6 +68,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.REFLECT_AGAIN_1: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.SPEAK_2, Event.SKIP: Phase.SPEAK_2, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.REFLECT_AGAIN_1, Event.MORE_TIME: Phase.REFLECT_AGAIN_1,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
@@ -68,6 +76,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.SPEAK_2: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.REFLECT_2, Event.SKIP: Phase.REFLECT_2, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.SPEAK_2, Event.MORE_TIME: Phase.SPEAK_2,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.SPEAK_2,
@@ -75,6 +84,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.REFLECT_2: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.CONFIRM_2, Event.SKIP: Phase.CONFIRM_2, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.REFLECT_2, Event.MORE_TIME: Phase.REFLECT_2,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.REFLECT_2,
@@ -82,6 +92,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.CONFIRM_2: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.YES: Phase.APPRECIATE, Event.NO: Phase.CLARIFY_2, Event.SKIP: Phase.APPRECIATE,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.CONFIRM_2,
         Event.MORE_TIME: Phase.SPEAK_2, Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
@@ -89,6 +100,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.CLARIFY_2: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.REFLECT_AGAIN_2, Event.SKIP: Phase.REFLECT_AGAIN_2,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.CLARIFY_2,
         Event.MORE_TIME: Phase.CLARIFY_2, Event.TIME_OUT: Phase.BREATHING,
@@ -96,6 +108,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.REFLECT_AGAIN_2: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.APPRECIATE, Event.SKIP: Phase.APPRECIATE, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.REFLECT_AGAIN_2, Event.MORE_TIME: Phase.REFLECT_AGAIN_2,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
@@ -103,6 +116,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.APPRECIATE: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.DONE, Event.SKIP: Phase.DONE, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.APPRECIATE, Event.MORE_TIME: Phase.APPRECIATE,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.APPRECIATE,
@@ -110,6 +124,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.MORNING_1: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.MORNING_2, Event.SKIP: Phase.MORNING_2, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.MORNING_1, Event.MORE_TIME: Phase.MORNING_1,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.MORNING_1,
@@ -117,13 +132,41 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.MORNING_2: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.DONE, Event.SKIP: Phase.DONE, Event.PAUSE: Phase.PAUSED,
         Event.CONTINUE: Phase.MORNING_2, Event.MORE_TIME: Phase.MORNING_2,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.MORNING_2,
         Event.HELP: Phase.MORNING_2,
     },
+    Phase.APPRECIATION_SETUP: {
+        Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
+        Event.READY: Phase.APPRECIATION_1, Event.YES: Phase.APPRECIATION_1,
+        Event.SKIP: Phase.APPRECIATION_1, Event.PAUSE: Phase.PAUSED,
+        Event.CONTINUE: Phase.APPRECIATION_SETUP, Event.TIME_OUT: Phase.BREATHING,
+        Event.STOP: Phase.ENDED, Event.REPEAT: Phase.APPRECIATION_SETUP,
+        Event.HELP: Phase.APPRECIATION_SETUP,
+    },
+    Phase.APPRECIATION_1: {
+        Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
+        Event.ELAPSED: Phase.APPRECIATION_2, Event.SKIP: Phase.APPRECIATION_2,
+        Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.APPRECIATION_1,
+        Event.MORE_TIME: Phase.APPRECIATION_1, Event.TIME_OUT: Phase.BREATHING,
+        Event.STOP: Phase.ENDED, Event.REPEAT: Phase.APPRECIATION_1,
+        Event.HELP: Phase.APPRECIATION_1,
+    },
+    Phase.APPRECIATION_2: {
+        Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
+        Event.ELAPSED: Phase.DONE, Event.SKIP: Phase.DONE, Event.PAUSE: Phase.PAUSED,
+        Event.CONTINUE: Phase.APPRECIATION_2, Event.MORE_TIME: Phase.APPRECIATION_2,
+        Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
+        Event.REPEAT: Phase.APPRECIATION_2, Event.HELP: Phase.APPRECIATION_2,
+    },
     Phase.HOLD: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.SKIP: Jump.PAST,
         Event.PAUSE: Phase.PAUSED, Event.RESUME: Jump.BACK, Event.CONTINUE: Jump.BACK,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.HOLD,
@@ -131,12 +174,14 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.PAUSED: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.SKIP: Jump.PAST,
         Event.RESUME: Jump.BACK, Event.CONTINUE: Jump.BACK, Event.TIME_OUT: Phase.BREATHING,
         Event.STOP: Phase.ENDED, Event.REPEAT: Phase.PAUSED, Event.HELP: Phase.PAUSED,
     },
     Phase.BREATHING: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.ELAPSED: Phase.AFTER_BREATH, Event.SKIP: Phase.AFTER_BREATH,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.BREATHING,
         Event.MORE_TIME: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.BREATHING,
@@ -144,6 +189,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.AFTER_BREATH: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.NO: Phase.ENDED,
         Event.SKIP: Jump.PAST, Event.PAUSE: Phase.PAUSED, Event.RESUME: Jump.BACK,
         Event.CONTINUE: Jump.BACK, Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
@@ -151,10 +197,12 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     },
     Phase.ENDED: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.RESUME: Jump.BACK, Event.CONTINUE: Jump.BACK,
     },
     Phase.DONE: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
+        Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.CONTINUE: Phase.SETUP,
     },
 })
