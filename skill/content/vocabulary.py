@@ -35,6 +35,11 @@ KEYS: frozenset[str] = frozenset(
         "goodbye",
         # repeat
         "repeat.nothing",
+        # answers to the skill's own questions
+        "answer.declined",
+        "fallback.again",
+        # safety
+        "safety.answer",
         # yes_no
         "yes_no.unexpected",
         "yes_no.unexpected_reprompt",
@@ -68,6 +73,7 @@ KEYS: frozenset[str] = frozenset(
         "questions.which.tonight",
         "questions.which.upcoming",
         # check_in
+        "check_in.wait",
         "check_in.ask.after_breath",
         "check_in.ask.confirm",
         "check_in.ask.go_on",

@@ -1,19 +1,21 @@
 """The routing table: ask-sdk tries handlers in this order and the first that can handle wins.
 
-Flow-gated handlers (a check-in in progress) come before the general ones, and
-the catch-alls come last.
+Safety comes first of all (it answers in every state), then the flow-gated handlers
+(a check-in in progress) before the general ones, and the catch-alls last.
 """
 
 from __future__ import annotations
 
-from skill.handlers import check_in, core, plan, privacy, questions
+from skill.handlers import answers, check_in, core, plan, privacy, questions, safety
 from skill.handlers.base import Matcher
 
 REQUEST_HANDLERS: tuple[Matcher, ...] = (
+    *safety.HANDLERS,
     *check_in.HANDLERS,
     *questions.HANDLERS,
     *plan.HANDLERS,
     *privacy.HANDLERS,
+    *answers.HANDLERS,
     *core.HANDLERS,
     *core.CATCH_ALL,
 )
