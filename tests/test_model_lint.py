@@ -300,6 +300,7 @@ def test_sample_counts_are_kept_sane() -> None:
     intent(model, "TonightIntent")["samples"] = [
         f"question {chr(97 + i // 26)}{chr(97 + i % 26)} {j}".replace("0", "a")
         for i in range(26 * 26)
-        for j in ("one", "two")
+        for j in ("one", "two", "three")
     ][: MAX_SAMPLES_PER_INTENT + 1]
+    assert len(intent(model, "TonightIntent")["samples"]) > MAX_SAMPLES_PER_INTENT
     assert any("more than" in message for message in messages(model))

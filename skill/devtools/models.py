@@ -10,6 +10,7 @@ locale; a test fails if a written file differs from what the source builds.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,22 @@ def build_model(locale: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     }
 
 
+SAMPLES_LINE = "@samples:{}@"
+
+
 def render_model(model: dict[str, Any]) -> str:
-    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+    """The model as written: indented, with each intent's samples on one line (a model must
+    stay under a million characters, and thousands of samples read no better one a line)."""
+    shown = copy.deepcopy(model)
+    lines: list[str] = []
+    for intent in shown.get("interactionModel", {}).get("languageModel", {}).get("intents", []):
+        if intent.get("samples"):
+            lines.append(json.dumps(intent["samples"], ensure_ascii=False))
+            intent["samples"] = SAMPLES_LINE.format(len(lines) - 1)
+    text = json.dumps(shown, indent=2, ensure_ascii=False)
+    for index, line in enumerate(lines):
+        text = text.replace(json.dumps(SAMPLES_LINE.format(index)), line, 1)
+    return text + "\n"
 
 
 def model_path(locale: str, models_dir: Path = MODELS_DIR) -> Path:

@@ -15,13 +15,15 @@ optional and all kept:
     patterns grouped by the way they are said (a request, a question, a statement...).
     Each group is put inside that group's carriers from ``interaction_models/carriers.json``
     (``"can you $"``, ``"$ please"``, ``"let's $"``...), and some of them after a filler:
-    ``"fillers"`` maps each filler to the carriers it may lead ("um" leads the common ones,
-    "okay" and "so" only a bare question, written ``"ask:$"``). Say ``"fillers": false``
-    on an intent to leave the fillers out.
+    ``"fillers"`` maps each filler to the carriers it may lead ("um" the bare phrase; a
+    carrier of one kind only is written ``"ask:$"``). An intent's own ``"fillers"`` add to
+    those (the requests heard most take more), or ``"fillers": false`` leaves them out.
 
-Templates and phrases are also said with and without contractions ("what's" and "what
-is"). Every sample is checked against Alexa's limits: at most ``SAMPLE_LENGTH``
-characters, and no intent above ``MAX_SAMPLES_PER_INTENT`` samples.
+Templates and phrases are also said with and without the contractions people also say
+in full ("what's" and "what is"); a carrier is said as written, so carriers.json lists
+the long forms worth having. Every sample is checked against Alexa's limit of
+``SAMPLE_LENGTH`` characters and our own ceilings of ``MAX_SAMPLES_PER_INTENT`` samples
+an intent and ``MAX_SAMPLES_PER_MODEL`` a model.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ from typing import Any
 
 SAMPLE_LENGTH = 200
 """Alexa refuses sample utterances longer than 200 characters."""
-MAX_SAMPLES_PER_INTENT = 1000
+MAX_SAMPLES_PER_INTENT = 1500
 """Our own ceiling per intent, far below what Alexa accepts per model: a sane count keeps the
 model quick to build and review, and Alexa learns from variety, not volume."""
-MAX_SAMPLES_PER_MODEL = 20000
+MAX_SAMPLES_PER_MODEL = 22000
 """Our own ceiling for the whole model, likewise."""
 MAX_EXPANSION = 5000
 """A single template may not say more than this many things (a typo guard)."""
@@ -84,7 +86,11 @@ UNSAFE_TO_SHORTEN = frozenset(
 )
 """Long forms that read wrong shortened inside a clause ("where we are in the plan")."""
 
-_SHORT = {short: long for short, long in CONTRACTIONS}
+SPOKEN_LONG = frozenset({"what's", "we're", "i'm", "we'd", "i'd", "don't", "it's", "that's"})
+"""Contractions people also say in full often enough to list both ("we would like").
+The others ("we've", "didn't") are listed as said, and normalised alike by the linter."""
+
+_SHORT = {short: long for short, long in CONTRACTIONS if short in SPOKEN_LONG}
 _LONG = {long: short for short, long in CONTRACTIONS if long not in UNSAFE_TO_SHORTEN}
 _SHORT_WORD = re.compile(r"\b(" + "|".join(re.escape(s) for s in _SHORT) + r")(?![\w'])")
 _LONG_WORDS = re.compile(
@@ -159,6 +165,13 @@ class Carriers:
             raise TemplateError(f"<{clash[0]}> is defined twice")
         return Carriers(self.kinds, self.fillers, {**self.words, **words})
 
+    def with_fillers(self, extra: Mapping[str, Iterable[str]]) -> Carriers:
+        """These carriers with an intent's own fillers added."""
+        fillers = dict(self.fillers)
+        for filler, leads in extra.items():
+            fillers[filler] = fillers.get(filler, frozenset()) | frozenset(_leads(leads))
+        return Carriers(self.kinds, fillers, self.words)
+
     def resolve(self, template: str, depth: int = 0) -> str:
         """The template with every ``<word>`` replaced by its synonym list."""
         if depth > 5:
@@ -195,13 +208,17 @@ def intent_samples(intent: Mapping[str, Any], carriers: Carriers) -> list[str]:
     """An intent's samples: its plain ones as written, then its templates and phrases."""
     name = intent.get("name", "?")
     plain = [str(sample) for sample in intent.get("samples", [])]
-    built = carriers.expand(intent.get("templates", []))
-    use_fillers = intent.get("fillers", True) is not False
+    templates = carriers.expand(intent.get("templates", []))
+    built = [form for text in templates for form in spoken_forms(text)]
+    own = intent.get("fillers", True)
+    use_fillers = own is not False
+    if isinstance(own, Mapping):
+        carriers = carriers.with_fillers(own)
     for kind, patterns in (intent.get("phrases") or {}).items():
         for phrase in carriers.expand(patterns):
-            built.extend(carriers.carry(kind, phrase, use_fillers))
-    spoken = [form for text in built for form in spoken_forms(text)]
-    samples = _unique([*plain, *spoken])
+            for form in spoken_forms(phrase):
+                built.extend(carriers.carry(kind, form, use_fillers))
+    samples = _unique([*plain, *built])
     check_limits(name, samples)
     return samples
 
