@@ -39,6 +39,7 @@ class Ask(SessionValue):
     START_PLAN = "plan.start"
     PLAN_PRACTICES = "plan.practices"
     RESTART_PLAN = "plan.restart"
+    GO_BACK = "plan.go_back"
     WEEKLY_RITUALS = "plan.weekly"
     MORNING_CHECK_IN = "rituals.morning"
     TONIGHTS_QUESTION = "rituals.question"

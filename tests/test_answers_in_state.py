@@ -208,6 +208,12 @@ def restart_plan(alexa: Conversation) -> Said:
     return alexa.say("ask closer together to restart the plan")
 
 
+def go_back(alexa: Conversation) -> Said:
+    plan_started(alexa)
+    alexa.advance(days=10)
+    return alexa.say("ask closer together to go back a week")
+
+
 def weekly_rituals(alexa: Conversation) -> Said:
     plan_started(alexa)
     alexa.advance(days=60)
@@ -238,6 +244,7 @@ YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.START_PLAN: (start_plan, "plan.started", "plan.declined"),
     Ask.PLAN_PRACTICES: (plan_practices, "plan.practices_intro", "plan.declined"),
     Ask.RESTART_PLAN: (restart_plan, "plan.restarted", "plan.restart_kept"),
+    Ask.GO_BACK: (go_back, "plan.went_back", "plan.go_back_kept"),
     Ask.WEEKLY_RITUALS: (weekly_rituals, "rituals.weekly_intro", "plan.declined"),
     Ask.MORNING_CHECK_IN: (morning_check_in, "check_in.morning.intro", "rituals.declined"),
     Ask.TONIGHTS_QUESTION: (tonights_question, "questions.tonight", "rituals.declined"),

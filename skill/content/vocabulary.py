@@ -37,6 +37,9 @@ KEYS: frozenset[str] = frozenset(
         "repeat.nothing",
         # answers to the skill's own questions
         "answer.declined",
+        "plan.go_back_kept",
+        "plan.go_back_offer",
+        "plan.go_back_reprompt",
         "fallback.again",
         # safety
         "safety.answer",
