@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from skill.domain.timeline import Timeline
 
@@ -18,15 +18,31 @@ REPEAT = "repeat"
 """Session attribute: the last reply's keys and parameters, to say it again."""
 CONTEXT = "context"
 """Session attribute naming the flow the household is in, so help and fallback can fit it."""
+ASKED = "asked"
+"""Session attribute: the open question the household was just asked (a ``Question`` value),
+so a bare answer ("Sunday", "three") is taken as the answer to it."""
 
 
-class Ask(StrEnum):
+class SessionValue(StrEnum):
+    """A value kept in a session attribute, read back tolerantly."""
+
+    @classmethod
+    def read(cls, value: Any) -> Self | None:
+        """The member named by a session value, or None (unknown values are ignored)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+class Ask(SessionValue):
     """Every yes/no question the skill asks. The value is kept in the session while the
     answer is awaited; the routing layer's follow-up table says what yes and no lead to."""
 
     START_PLAN = "plan.start"
     PLAN_PRACTICES = "plan.practices"
     RESTART_PLAN = "plan.restart"
+    GO_BACK = "plan.go_back"
     WEEKLY_RITUALS = "plan.weekly"
     MORNING_CHECK_IN = "rituals.morning"
     TONIGHTS_QUESTION = "rituals.question"
@@ -37,13 +53,18 @@ class Ask(StrEnum):
     APPRECIATION_ROUND = "habits.appreciation_round"
     NEW_CAPSULE = "habits.new_capsule"
 
-    @classmethod
-    def read(cls, value: Any) -> Ask | None:
-        """The question named by a session value, or None (unknown values are ignored)."""
-        try:
-            return cls(value)
-        except ValueError:
-            return None
+
+class Question(SessionValue):
+    """Every open question the skill asks, answered in a word or two ("Sunday", "three",
+    "repair attempts", "Sam and Alex"). The value is kept in the session for one turn."""
+
+    WHICH_DAY = "which_day"
+    HOW_MANY_MINUTES = "how_many_minutes"
+    WHICH_TOPIC = "which_topic"
+    NAMES = "names"
+    WHICH_DECK = "which_deck"
+    RATING = "rating"
+    WHO_IS_THIS = "who_is_this"
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,8 @@ class Reply:
     audio: Timeline | None = None
     pending: Ask | None = None
     """A yes/no question the household was just asked."""
+    asked: Question | None = None
+    """An open question the household was just asked (its short answer is expected)."""
     session: Mapping[str, Any] = field(default_factory=dict)
     """Session attribute updates; a value of None removes the attribute."""
     end_session: bool | None = True
@@ -98,12 +121,21 @@ class Reply:
         return cls(speech=(Say(key, params),), end_session=True)
 
     @classmethod
-    def ask(cls, key: str, reprompt: str, *, pending: Ask | None = None, **params: Any) -> Reply:
+    def ask(
+        cls,
+        key: str,
+        reprompt: str,
+        *,
+        pending: Ask | None = None,
+        asked: Question | None = None,
+        **params: Any,
+    ) -> Reply:
         """Say something, keep the session open and reprompt with another key."""
         return cls(
             speech=(Say(key, params),),
             reprompt=(Say(reprompt, params),),
             pending=pending,
+            asked=asked,
             end_session=False,
         )
 

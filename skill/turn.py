@@ -15,7 +15,7 @@ from typing import Any
 from skill.content.catalog import LocaleCatalog
 from skill.domain.clock import LocalClock
 from skill.domain.household import Household
-from skill.reply import PENDING, Ask
+from skill.reply import ASKED, PENDING, Ask, Question
 
 
 @dataclass
@@ -37,6 +37,11 @@ class Turn:
     def pending(self) -> Ask | None:
         """The yes/no question the household was just asked, if any."""
         return Ask.read(self.session.get(PENDING))
+
+    @property
+    def asked(self) -> Question | None:
+        """The open question the household was just asked, if any."""
+        return Question.read(self.session.get(ASKED))
 
     def update(self, household: Household) -> None:
         """Replace the household state; it is written once, after the reply, if it changed."""

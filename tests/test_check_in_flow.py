@@ -247,11 +247,10 @@ def test_help_fits_the_step(alexa: Conversation) -> None:
 def test_repeat_and_unexpected_answers_stay_with_the_step(alexa: Conversation) -> None:
     alexa.say("start a check-in")
     assert alexa.say("say that again").keys == ("check_in.intro",)
-    assert alexa.say("no").keys == ("check_in.invalid", "check_in.intro_short")
+    assert alexa.say("more time").keys == ("check_in.invalid", "check_in.intro_short")
     alexa.say("ready")
     wait_out(alexa)
     assert alexa.say("repeat").keys == ("check_in.ask.confirm",)
-    assert alexa.say("ready").keys == ("check_in.invalid", "check_in.ask.confirm")
     assert alexa.say("what is the capital of peru").keys == (
         "check_in.fallback",
         "check_in.ask.confirm",

@@ -146,8 +146,8 @@ def test_the_exchange_goes_where_the_issue_says(phase: Phase, event: Event, goal
 @pytest.mark.parametrize(
     ("phase", "event"),
     [
-        (Phase.SETUP, Event.NO),
-        (Phase.CONFIRM_1, Event.READY),
+        (Phase.SETUP, Event.MORE_TIME),
+        (Phase.CONFIRM_1, Event.ELAPSED),
         (Phase.SPEAK_1, Event.YES),
         (Phase.PAUSED, Event.PAUSE),
         (Phase.BREATHING, Event.TIME_OUT),

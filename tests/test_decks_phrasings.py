@@ -92,7 +92,7 @@ HOW_ARE_WE_DOING = [
 THIS_IS = [
     "this is sam",
     "i'm sam",
-    "it's sam",
+    "this is sam speaking",
     "sam here",
     "sam speaking",
     "my name is sam",

@@ -330,7 +330,7 @@ def test_the_natural_short_answers_to_what_time(
 
 def test_a_time_said_out_of_the_blue_gets_a_hint(home: Conversation, api: FakeAlexaApi) -> None:
     home.launch()
-    turn = home.say("nine")
+    turn = home.say("nine thirty")
     assert turn.keys == ("habits.stray_time",) and not turn.ended and turn.reprompt
     assert not api.alerts
 

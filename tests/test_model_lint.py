@@ -11,12 +11,14 @@ import pytest
 from skill.content.catalog import Catalog
 from skill.devtools.model_lint import (
     REQUIRED_BUILT_INS,
+    STATE_GATED_INTENTS,
     lint_invocation_name,
     lint_model,
-    lint_sample,
     main,
+    normalised,
 )
 from skill.devtools.models import LOCALES, build_model, model_path, render_model
+from skill.devtools.templates import MAX_SAMPLES_PER_INTENT
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -225,6 +227,80 @@ def test_a_model_without_a_language_model_is_one_problem() -> None:
     ]
 
 
-def test_a_bare_answer_of_one_slot_is_a_sample() -> None:
-    assert list(lint_sample("intents[AnswerIntent]", "{answer}", {"answer"}, {"answer"})) == []
-    assert list(lint_sample("intents[Names]", "{name}", {"name"}))
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "{person}",
+        "{person} please",
+        "the {person}",
+        "what's {person}",
+        "our {person}",
+        "about {person}",
+        "the {person} please",
+        "on {person} please",
+        "{person} and {person}",
+    ],
+)
+def test_catch_all_samples_are_refused(sample: str) -> None:
+    model = valid()
+    intent(model, "TonightIntent")["samples"].append(sample)
+    found = messages(model)
+    assert any(sample in m and ("catch-all" in m or "only slots" in m) for m in found), found
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["explain {person}", "what's the {person}", "a question for {person}", "tell us of {person}"],
+)
+def test_slots_with_words_of_their_own_are_not_catch_alls(sample: str) -> None:
+    model = valid()
+    intent(model, "TonightIntent")["samples"] = [sample]
+    assert messages(model) == []
+
+
+def test_only_a_state_gated_intent_may_hold_bare_answers() -> None:
+    model = valid()
+    language(model)["intents"].append(
+        {
+            "name": "AnswerIntent",
+            "slots": [{"name": "day", "type": "SetName"}],
+            "samples": ["{day}", "on {day} please", "the {day}"],
+        }
+    )
+    assert messages(model) == []
+    assert "AnswerIntent" in STATE_GATED_INTENTS
+
+
+@pytest.mark.parametrize(
+    "again",
+    ["um, Tonight's question please", "okay tonight's question", "so tonight's question"],
+)
+def test_the_same_sample_in_two_intents_is_found_after_normalising(again: str) -> None:
+    model = valid()
+    intent(model, "Pick_Set")["samples"].append(again.replace(",", ""))
+    one_problem(model, "also in TonightIntent")
+
+
+def test_contractions_and_long_forms_are_one_sample() -> None:
+    model = valid()
+    intent(model, "TonightIntent")["samples"].append("what's the set")
+    intent(model, "Pick_Set")["samples"].append("what is the set")
+    one_problem(model, "'what is the set' also in TonightIntent")
+    assert normalised("Um, we'd like IT please") == "we would like it"
+
+
+def test_one_intent_may_say_a_thing_with_and_without_contractions() -> None:
+    model = valid()
+    intent(model, "TonightIntent")["samples"] += ["what's the set", "what is the set"]
+    assert messages(model) == []
+
+
+def test_sample_counts_are_kept_sane() -> None:
+    model = valid()
+    intent(model, "TonightIntent")["samples"] = [
+        f"question {chr(97 + i // 26)}{chr(97 + i % 26)} {j}".replace("0", "a")
+        for i in range(26 * 26)
+        for j in ("one", "two", "three")
+    ][: MAX_SAMPLES_PER_INTENT + 1]
+    assert len(intent(model, "TonightIntent")["samples"]) > MAX_SAMPLES_PER_INTENT
+    assert any("more than" in message for message in messages(model))

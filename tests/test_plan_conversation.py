@@ -182,11 +182,25 @@ def test_staying_longer_holds_the_week(alexa: Conversation, store: SQLiteHouseho
 def test_going_back_a_week(alexa: Conversation, store: SQLiteHouseholdStore) -> None:
     started(alexa)
     alexa.advance(days=17)
-    turn = alexa.say("ask closer together to go back a week")
+    offer = alexa.say("ask closer together to go back a week")
+    assert offer.keys == ("plan.go_back_offer",) and not offer.ended
+    assert params(offer, "plan.go_back_offer")["number"] == 2
+    turn = alexa.say("yes")
     assert turn.keys == ("plan.went_back",) and params(turn, "plan.went_back")["number"] == 2
     turn = alexa.say("ask closer together what week are we on")
     assert params(turn, "plan.current_week")["number"] == 2
     assert plan_state(store).held_days == 10
+
+
+def test_asking_about_last_week_moves_nothing_without_a_yes(
+    alexa: Conversation, store: SQLiteHouseholdStore
+) -> None:
+    started(alexa)
+    alexa.advance(days=17)
+    offer = alexa.say("ask closer together what was last week about")
+    assert offer.keys == ("plan.go_back_offer",)
+    assert alexa.say("no").keys == ("plan.go_back_kept",)
+    assert plan_state(store).held_days == 0
 
 
 def test_going_back_in_week_one(alexa: Conversation) -> None:
@@ -206,7 +220,8 @@ def test_the_plan_stretches_only_so_far(alexa: Conversation, store: SQLiteHouseh
     started(alexa)
     for _ in range(8):
         alexa.advance(days=10)
-        alexa.say("ask closer together to go back a week")
+        if alexa.say("ask closer together to go back a week").session.get("pending"):
+            alexa.say("yes")
     turn = alexa.say("ask closer together to go back a week")
     assert turn.keys == ("plan.hold_limit",)
     assert plan_state(store).held_days <= 56

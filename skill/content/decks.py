@@ -9,6 +9,7 @@ and task, and no question asked twice, word for word or in other words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -177,10 +178,16 @@ def bank_problems(bank: Sequence[Question]) -> list[str]:
         twice = sorted(v for v, n in Counter(values).items() if n > 1)
         if twice:
             problems.append(f"question {label} used twice: {twice[:3]}")
-    alike = [f"{one} and {two}" for one, two, _ in near_duplicates({q.id: q.text for q in bank})]
+    alike = [f"{one} and {two}" for one, two in _alike(tuple((q.id, q.text) for q in bank))]
     if alike:
         problems.append("questions that ask the same thing: " + ", ".join(alike[:5]))
     return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _alike(bank: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The pairs asking the same thing; locales sharing the base's questions check them once."""
+    return tuple((one, two) for one, two, _ in near_duplicates(dict(bank)))
 
 
 def check(catalog: LocaleCatalog) -> None:

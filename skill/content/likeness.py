@@ -6,7 +6,6 @@ and by the bank's own tests.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -102,9 +101,19 @@ def similarity(first: str, second: str) -> float:
 
 
 def near_duplicates(texts: Mapping[str, str]) -> Iterator[tuple[str, str, float]]:
-    """Every pair of texts alike enough to count as one question asked twice."""
+    """Every pair of texts alike enough to count as one question asked twice.
+
+    Only pairs that share a content word can be alike, so each text is compared with those
+    (found through an index of words) rather than with every other text."""
     words = {ident: content_words(text) for ident, text in texts.items()}
-    for (one, a), (two, b) in itertools.combinations(words.items(), 2):
-        score = likeness(a, b)
-        if score >= SIMILAR:
-            yield one, two, round(score, 2)
+    ids = list(words)
+    index: dict[str, list[int]] = {}
+    for n, ident in enumerate(ids):
+        for word in words[ident]:
+            index.setdefault(word, []).append(n)
+    for n, one in enumerate(ids):
+        later = sorted({m for word in words[one] for m in index[word] if m > n})
+        for m in later:
+            score = likeness(words[one], words[ids[m]])
+            if score >= SIMILAR:
+                yield one, ids[m], round(score, 2)

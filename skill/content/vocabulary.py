@@ -37,6 +37,14 @@ KEYS: frozenset[str] = frozenset(
         "goodbye",
         # repeat
         "repeat.nothing",
+        # answers to the skill's own questions
+        "answer.declined",
+        "plan.go_back_kept",
+        "plan.go_back_offer",
+        "plan.go_back_reprompt",
+        "fallback.again",
+        # safety
+        "safety.answer",
         # yes_no
         "yes_no.unexpected",
         "yes_no.unexpected_reprompt",
@@ -70,6 +78,7 @@ KEYS: frozenset[str] = frozenset(
         "questions.which.tonight",
         "questions.which.upcoming",
         # check_in
+        "check_in.wait",
         "check_in.ask.after_breath",
         "check_in.ask.confirm",
         "check_in.ask.go_on",

@@ -5,6 +5,21 @@ upload): invocation name rules, intent, slot and slot type names, required
 built-in intents, sample utterance characters and slot references, and samples
 repeated anywhere in the model. ``python -m skill.devtools.model_lint`` checks every
 written locale and exits 1 if any problem is found.
+
+It also holds the model to our own rules for understanding people well:
+
+- No catch-all samples. A sample that is only slots, or slots with one carrier word
+  ("{topic} please", "the {topic}", "what's {topic}", "about {topic}"), or slots with
+  nothing but glue words around them ("on {day} please", "{firstName} and {secondName}")
+  lets its intent swallow what other intents mean. The one exception is an intent in
+  ``STATE_GATED_INTENTS``: it holds the bare answers to the skill's own questions
+  ("Sunday", "three minutes") and its handler answers them only when the session says
+  that question was just asked.
+- One meaning per sample: the same sample in two intents is reported, after normalising
+  case, punctuation, contractions and filler words ("what's the plan" and "um, what is
+  the plan" are the same sample).
+- Sane counts: at most ``MAX_SAMPLES_PER_INTENT`` samples an intent and
+  ``MAX_SAMPLES_PER_MODEL`` a model, and a written model under ``MODEL_CHARACTERS``.
 """
 
 from __future__ import annotations
@@ -17,6 +32,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.devtools.models import LOCALES, model_path
+from skill.devtools.templates import (
+    CONTRACTIONS,
+    MAX_SAMPLES_PER_INTENT,
+    MAX_SAMPLES_PER_MODEL,
+)
 
 REQUIRED_BUILT_INS: tuple[str, ...] = (
     "AMAZON.CancelIntent",
@@ -30,10 +50,28 @@ LAUNCH_WORDS = frozenset(
 )
 WAKE_WORDS = frozenset({"alexa", "amazon", "echo", "computer", "skill", "app"})
 CONNECTING_WORDS = frozenset({"the", "a", "an", "for", "to", "of", "by", "from", "in", "on"})
-ANSWER_TYPES = frozenset({"AMAZON.TIME", "AMAZON.DURATION", "AMAZON.NUMBER", "AMAZON.DATE"})
-"""Slot types that may stand alone as a sample (a short answer: "nine", "half an hour"), as
-may custom types, whose values are a closed list ("dreams").
-Open-ended types (first names, search queries) alone would catch any stray phrase."""
+STATE_GATED_INTENTS = frozenset({"AnswerIntent", "TimeAnswerIntent", "DurationAnswerIntent"})
+"""Intents whose handler answers only the question the session just asked (see
+``skill.handlers.answers``, and for a time or a length of time on its own
+``skill.services.habits.time_answer`` / ``duration_answer``): the only places a bare-answer
+sample may live."""
+GLUE_WORDS = frozenset(
+    {
+        "a", "an", "the", "our", "my", "your", "this", "that", "these", "those", "about",
+        "on", "for", "to", "of", "in", "at", "by", "with", "and", "or", "but", "please",
+        "um", "uh", "er", "erm", "okay", "ok", "so", "well", "oh", "hey", "just",
+    }
+)  # fmt: skip
+"""Words that say nothing of what is wanted: around a slot alone they make a catch-all."""
+CARRIER_WORDS = GLUE_WORDS | frozenset(
+    {"what's", "whats", "what", "it's", "its", "let's", "how", "say", "is", "are", "maybe",
+     "yes", "no", "sure", "then", "now", "also", "like", "one", "do", "make", "try"}
+)  # fmt: skip
+"""Words that only carry a request: one of them beside a slot is still a catch-all."""
+FILLER_WORDS = frozenset({"um", "uh", "er", "erm", "hmm", "okay", "ok", "so", "well", "oh", "hey"})
+"""Words left out when comparing samples across intents (with "please")."""
+MODEL_CHARACTERS = 1_000_000
+"""The skill management API refuses a model definition longer than this (ask-cli issue #9)."""
 INVOCATION_LENGTH = (2, 50)
 SAMPLE_LENGTH = 200
 
@@ -150,13 +188,14 @@ def _lint_intents(
         if not built_in and not samples:
             yield Problem(where, "a custom intent needs at least one sample utterance")
         slots = yield from _lint_slots(where, intent.get("slots", []), custom_types)
-        answers = {
-            slot.get("name", "")
-            for slot in intent.get("slots", [])
-            if slot.get("type") in ANSWER_TYPES or slot.get("type") in custom_types
-        }
+        gated = name in STATE_GATED_INTENTS
         for sample in samples:
-            yield from lint_sample(where, sample, slots, answers)
+            yield from lint_sample(where, sample, slots, state_gated=gated)
+        if len(samples) > MAX_SAMPLES_PER_INTENT:
+            yield Problem(where, f"{len(samples)} samples, more than {MAX_SAMPLES_PER_INTENT}")
+    total = sum(len(intent.get("samples", [])) for intent in intents)
+    if total > MAX_SAMPLES_PER_MODEL:
+        yield Problem("intents", f"{total} samples in all, more than {MAX_SAMPLES_PER_MODEL}")
 
 
 def _lint_slots(
@@ -182,10 +221,11 @@ def _lint_slots(
 
 
 def lint_sample(
-    where: str, sample: Any, slots: set[str], answers: frozenset[str] | set[str] = frozenset()
+    where: str, sample: Any, slots: set[str], *, state_gated: bool = False
 ) -> Iterator[Problem]:
-    """Problems with one sample utterance of an intent whose slots are ``slots`` (of which
-    ``answers`` may stand alone as a short answer)."""
+    """Problems with one sample utterance of an intent whose slots are ``slots``.
+
+    ``state_gated``: the intent answers only in state, so bare answers are allowed."""
     if not isinstance(sample, str) or not sample.strip():
         yield Problem(where, "empty sample utterance")
         return
@@ -205,27 +245,54 @@ def lint_sample(
     for reference in references:
         if reference not in slots:
             yield Problem(where, f"{label} names slot {{{reference}}}, not defined in the intent")
-    alone = len(references) == 1 and set(references) <= answers
-    if references and not text.strip(" .'") and not alone:
-        yield Problem(where, f"{label} is only slots: it needs words around them")
+    if references and not state_gated and is_catch_all(sample):
+        what = "is only slots" if not text.strip(" .'") else "is a catch-all"
+        yield Problem(
+            where,
+            f"{label} {what}: it needs words of its own, or belongs in a state-gated intent",
+        )
     if re.search(r"\}\{", sample):
         yield Problem(where, f"{label} has two slots with nothing between them")
 
 
+def is_catch_all(sample: str) -> bool:
+    """Slots with no other word, one carrier word, or only glue words besides."""
+    if not SLOT_REFERENCE.search(sample):
+        return False
+    words = SLOT_REFERENCE.sub(" ", sample).lower().replace(".", " ").split()
+    if len(words) == 1:
+        return words[0] in CARRIER_WORDS
+    return all(word in GLUE_WORDS for word in words)
+
+
 def _lint_repeated_samples(intents: Sequence[Mapping[str, Any]]) -> Iterator[Problem]:
+    """The same sample twice in an intent, or (normalised) in two intents."""
     owner: dict[str, str] = {}
     for intent in intents:
         name = intent.get("name", "")
+        seen: set[str] = set()
         for sample in intent.get("samples", []):
             if not isinstance(sample, str):
                 continue
-            key = _fold(sample)
-            if key in owner:
-                first = owner[key]
-                place = "twice" if first == name else f"also in {first}"
-                yield Problem(f"intents[{name}]", f"sample {sample!r} appears {place}")
-            else:
-                owner[key] = name
+            folded, key = _fold(sample), normalised(sample)
+            if folded in seen:
+                yield Problem(f"intents[{name}]", f"sample {sample!r} appears twice")
+                continue
+            seen.add(folded)
+            first = owner.setdefault(key, name)
+            if first != name:
+                yield Problem(f"intents[{name}]", f"sample {sample!r} also in {first}")
+
+
+_LONG_FORMS = dict(CONTRACTIONS)
+
+
+def normalised(sample: str) -> str:
+    """A sample as a listener hears it: case, punctuation, contractions and fillers aside."""
+    words = re.sub(r"[^a-z0-9'{} ]+", " ", sample.lower()).split()
+    expanded = " ".join(_LONG_FORMS.get(word, word) for word in words).split()
+    kept = [word for word in expanded if word not in FILLER_WORDS and word != "please"]
+    return " ".join(kept) or " ".join(expanded)
 
 
 def _fold(text: str) -> str:
@@ -240,7 +307,11 @@ def lint_locales(locales: Sequence[str] | None = None) -> dict[str, tuple[Proble
         if not path.exists():
             found[locale] = (Problem(str(path), "no model written (run `closer models`)"),)
             continue
-        found[locale] = lint_model(json.loads(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        size = () if len(text) <= MODEL_CHARACTERS else (
+            Problem(str(path), f"{len(text)} characters, more than {MODEL_CHARACTERS}"),
+        )
+        found[locale] = (*size, *lint_model(json.loads(text)))
     return found
 
 

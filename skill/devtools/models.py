@@ -1,17 +1,26 @@
 """The interaction models, built from one source so the locales cannot drift.
 
 ``interaction_models/intents/*.json`` hold the intents and slot types, one file
-per feature (core first). ``build_model(locale)`` assembles a locale's model and
-``closer models`` writes ``interaction_models/<locale>.json`` for every locale; a
-test fails if a written file differs from what the source builds.
+per feature (core first). An intent lists plain ``samples`` and, optionally, compact
+``templates`` and ``phrases`` that ``skill.devtools.templates`` expands with the carriers
+of ``interaction_models/carriers.json``. ``build_model(locale)`` assembles a locale's
+model and ``closer models`` writes ``interaction_models/<locale>.json`` for every
+locale; a test fails if a written file differs from what the source builds.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
+from skill.devtools.templates import (
+    MAX_SAMPLES_PER_MODEL,
+    Carriers,
+    TemplateError,
+    intent_samples,
+)
 from skill.settings import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "interaction_models"
@@ -19,6 +28,9 @@ INVOCATION_NAME = "closer together"
 LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 """Every locale the skill ships in. English locales share one model and one content catalog."""
 FIRST = "core.json"
+CARRIERS = "carriers.json"
+TEMPLATE_KEYS = frozenset({"templates", "phrases", "fillers"})
+"""Source-only keys of an intent: expanded into its samples, never written."""
 
 
 def fragments(models_dir: Path = MODELS_DIR) -> list[dict[str, Any]]:
@@ -26,12 +38,31 @@ def fragments(models_dir: Path = MODELS_DIR) -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
+def carriers(models_dir: Path = MODELS_DIR) -> Carriers:
+    path = models_dir / CARRIERS
+    if not path.exists():
+        return Carriers()
+    return Carriers.read(json.loads(path.read_text(encoding="utf-8")))
+
+
+def built_intent(intent: dict[str, Any], with_carriers: Carriers) -> dict[str, Any]:
+    """An intent as Alexa takes it: its templates and phrases expanded into samples."""
+    written = {key: value for key, value in intent.items() if key not in TEMPLATE_KEYS}
+    written["samples"] = intent_samples(intent, with_carriers)
+    return written
+
+
 def build_model(locale: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     intents: list[dict[str, Any]] = []
     types: list[dict[str, Any]] = []
+    shared = carriers(models_dir)
     for fragment in fragments(models_dir):
-        intents.extend(fragment.get("intents", []))
+        local = shared.with_words(fragment.get("words", {}))
+        intents.extend(built_intent(intent, local) for intent in fragment.get("intents", []))
         types.extend(fragment.get("types", []))
+    total = sum(len(intent["samples"]) for intent in intents)
+    if total > MAX_SAMPLES_PER_MODEL:
+        raise TemplateError(f"{total} samples, more than the {MAX_SAMPLES_PER_MODEL} we allow")
     return {
         "interactionModel": {
             "languageModel": {
@@ -44,8 +75,22 @@ def build_model(locale: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     }
 
 
+SAMPLES_LINE = "@samples:{}@"
+
+
 def render_model(model: dict[str, Any]) -> str:
-    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+    """The model as written: indented, with each intent's samples on one line (a model must
+    stay under a million characters, and thousands of samples read no better one a line)."""
+    shown = copy.deepcopy(model)
+    lines: list[str] = []
+    for intent in shown.get("interactionModel", {}).get("languageModel", {}).get("intents", []):
+        if intent.get("samples"):
+            lines.append(json.dumps(intent["samples"], ensure_ascii=False))
+            intent["samples"] = SAMPLES_LINE.format(len(lines) - 1)
+    text = json.dumps(shown, indent=2, ensure_ascii=False)
+    for index, line in enumerate(lines):
+        text = text.replace(json.dumps(SAMPLES_LINE.format(index)), line, 1)
+    return text + "\n"
 
 
 def model_path(locale: str, models_dir: Path = MODELS_DIR) -> Path:

@@ -55,6 +55,7 @@ BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
     "AMAZON.MoreIntent": ("more",),
 }
 
+FALLBACK = "AMAZON.FallbackIntent"
 NUMBER_WORDS = {
     word: index
     for index, word in enumerate(
@@ -86,11 +87,50 @@ NUMBER_WORDS = {
 NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 OPEN_SLOT = r"[a-z0-9'][a-z0-9' ]*?"
 FIRST_NAME = r"[a-z][a-z'-]*"
-LAUNCH_VERBS = ("open", "launch", "start", "talk to", "play", "load", "begin", "use")
+LAUNCH_VERBS = (
+    "open", "launch", "start", "begin", "talk to", "use", "load", "run", "resume", "play",
+)  # fmt: skip
+"""Words that open a skill: "open Closer Together", "open Closer Together and ..."."""
+ASK_VERBS = ("ask", "tell")
+CONNECTORS = ("to", "for", "about", "if", "whether", "that")
+"""What may join "ask/tell <name>" to the request; Alexa leaves it out of the utterance."""
+LEADS = ("can you", "could you", "please", "let's", "i want to", "i wanna", "i'd like to")
+"""Words Alexa lets a user put before the whole invocation ("can you ask Closer Together...")."""
+TAIL_WORDS = ("from", "using", "with", "in", "on")
+"""The request said first: "give us tonight's question from Closer Together"."""
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in words)
+
+
+def invocation_patterns(invocation: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Alexa's documented invocation phrases, as (plain launch, launch with a request)."""
+    name = r"(?:the\s+)?" + re.escape(invocation).replace(r"\ ", r"\s+")
+    lead = rf"(?:(?:{_alternatives(LEADS)})\s+)?"
+    verbs = _alternatives(LAUNCH_VERBS + ASK_VERBS)
+    launch = re.compile(rf"^{lead}(?:(?:{verbs})\s+)?{name}(?:\s+please)?$")
+    forms = (
+        rf"(?:{_alternatives(ASK_VERBS)})\s+{name}\s+(?P<ask>.+)",
+        rf"(?:{_alternatives(LAUNCH_VERBS)})\s+{name}\s+(?:and|to)\s+(?P<and>.+)",
+        rf"(?P<tail>.+?)\s+(?:{_alternatives(TAIL_WORDS)})\s+{name}",
+    )
+    request = re.compile(rf"^{lead}(?:{'|'.join(forms)})$")
+    return launch, request
+
+
+def requests_in(found: re.Match[str]) -> list[str]:
+    """What the request part of an invocation may be, most likely first: the words after
+    a connecting word, then the words with it (a sample may start with "for" too)."""
+    rest = found.group("ask")
+    if rest is None:
+        return [found.group("and") or found.group("tail")]
+    first, _, after = rest.partition(" ")
+    return [after, rest] if first in CONNECTORS and after else [rest]
 SPOKEN_PATTERNS = {"AMAZON.TIME": TIME_PATTERN, "AMAZON.DURATION": DURATION_PATTERN}
+SPOKEN_PATTERNS_COMPILED = {name: re.compile(p) for name, p in SPOKEN_PATTERNS.items()}
 SPOKEN_READERS = {"AMAZON.TIME": alexa_time, "AMAZON.DURATION": alexa_duration}
 """Built-in slot types Alexa resolves to a value: typed words become that value."""
-ONE_SHOT = r"^(?:ask|tell)\s+{name}(?:\s+(?:to|for|about|if|whether|that))?\s+(?P<rest>.+)$"
 
 
 def normalize(text: str) -> str:
@@ -134,15 +174,20 @@ class Utterances:
                     synonyms[normalize(spoken)] = (ident, name)
             self.values[slot_type["name"]] = synonyms
         self.intents = {intent["name"] for intent in language["intents"]}
+        self.literal: dict[str, str] = {}
+        """Samples without slots, by their words: an exact match wins at once."""
         self.samples: list[_Sample] = []
         for intent in language["intents"]:
             slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             samples = list(intent.get("samples", []))
             samples += list(BUILT_IN_PHRASES.get(intent["name"], ()))
             for sample in samples:
-                self.samples.append(self._compile(intent["name"], sample, slot_types))
+                if "{" in sample:
+                    self.samples.append(self._compile(intent["name"], sample, slot_types))
+                else:
+                    self.literal.setdefault(normalize(sample), intent["name"])
         self.samples.sort(key=lambda s: (-s.literal,))
-        self.one_shot = re.compile(ONE_SHOT.format(name=re.escape(self.invocation)))
+        self.launch, self.request = invocation_patterns(self.invocation)
 
     def _compile(self, intent: str, sample: str, slot_types: Mapping[str, str]) -> _Sample:
         parts = re.split(r"(\{[A-Za-z_]+\})", sample)
@@ -164,44 +209,53 @@ class Utterances:
         return _Sample(intent, pattern, slot_types, literal)
 
     def _slot_pattern(self, slot_type: str) -> str:
-        if slot_type in self.values:
-            options = sorted(self.values[slot_type], key=len, reverse=True)
-            return "|".join(re.escape(option) for option in options)
+        """A slot's words in a sample's pattern. Slot types with a list of values, times and
+        lengths of time match any words here and are checked after the match (``_fits``):
+        one small pattern per sample instead of every value spelled out in each."""
         if slot_type == "AMAZON.NUMBER":
             return NUMBER
         if slot_type == "AMAZON.FirstName":
             return FIRST_NAME
-        if slot_type in SPOKEN_PATTERNS:
-            return SPOKEN_PATTERNS[slot_type]
         return OPEN_SLOT
+
+    def _fits(self, slot_type: str, spoken: str) -> bool:
+        """Whether Alexa would fill a slot of this type with these words."""
+        if slot_type in self.values:
+            return spoken in self.values[slot_type]
+        if slot_type in SPOKEN_PATTERNS:
+            return SPOKEN_PATTERNS_COMPILED[slot_type].fullmatch(spoken) is not None
+        if slot_type == "AMAZON.FirstName":
+            return spoken not in NUMBER_WORDS and not spoken.isdigit()
+        return True
 
     def understand(self, text: str) -> Understood:
         said = normalize(text)
-        if said == self.invocation or any(
-            said == f"{verb} {self.invocation}" for verb in LAUNCH_VERBS
-        ):
+        if self.launch.match(said):
             return Understood(intent=None, launch=True, invoked=True)
-        one_shot = self.one_shot.match(said)
-        if one_shot:
-            found = self._match(one_shot.group("rest"))
-            return Understood(found[0], found[1], one_shot=True, invoked=True)
-        for verb in LAUNCH_VERBS:
-            prefix = f"{verb} {self.invocation} and "
-            if said.startswith(prefix):
-                found = self._match(said[len(prefix) :])
-                return Understood(found[0], found[1], one_shot=True, invoked=True)
-        intent, slots = self._match(said)
-        return Understood(intent, slots)
+        invoked = self.request.match(said)
+        if invoked is None:
+            intent, slots = self._match(said)
+            return Understood(intent, slots)
+        for request in requests_in(invoked):
+            intent, slots = self._match(request)
+            if intent != FALLBACK:
+                break
+        return Understood(intent, slots, one_shot=True, invoked=True)
 
     def _match(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
+        if said in self.literal:
+            return self.literal[said], {}
         for sample in self.samples:
             found = sample.pattern.match(said)
-            if found:
+            if found and all(
+                self._fits(sample.slot_types.get(name, ""), value)
+                for name, value in found.groupdict().items()
+            ):
                 return sample.intent, {
                     name: self._slot(name, sample.slot_types.get(name, ""), value)
                     for name, value in found.groupdict().items()
                 }
-        return "AMAZON.FallbackIntent", {}
+        return FALLBACK, {}
 
     def _slot(self, name: str, slot_type: str, spoken: str) -> dict[str, Any]:
         slot: dict[str, Any] = {"name": name, "value": spoken, "confirmationStatus": "NONE"}

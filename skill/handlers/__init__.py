@@ -1,15 +1,27 @@
 """The routing table: ask-sdk tries handlers in this order and the first that can handle wins.
 
-Flow-gated handlers (a check-in in progress) come before the general ones, and
-the catch-alls come last.
+Safety comes first of all (it answers in every state), then the flow-gated handlers
+(a check-in in progress) before the general ones, and the catch-alls last.
 """
 
 from __future__ import annotations
 
-from skill.handlers import check_in, core, decks, habits, plan, privacy, progress, questions
+from skill.handlers import (
+    answers,
+    check_in,
+    core,
+    decks,
+    habits,
+    plan,
+    privacy,
+    progress,
+    questions,
+    safety,
+)
 from skill.handlers.base import Matcher
 
 REQUEST_HANDLERS: tuple[Matcher, ...] = (
+    *safety.HANDLERS,
     *progress.FLOW_HANDLERS,
     *check_in.HANDLERS,
     *questions.HANDLERS,
@@ -18,6 +30,7 @@ REQUEST_HANDLERS: tuple[Matcher, ...] = (
     *plan.HANDLERS,
     *privacy.HANDLERS,
     *habits.HANDLERS,
+    *answers.HANDLERS,
     *core.HANDLERS,
     *core.CATCH_ALL,
 )

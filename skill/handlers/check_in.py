@@ -11,7 +11,7 @@ from skill.envelope import Request
 from skill.exchange import Exchange
 from skill.handlers.base import Handler
 from skill.reply import Reply
-from skill.services import check_in
+from skill.services import check_in, questions
 from skill.turn import Turn
 
 
@@ -64,13 +64,23 @@ class CheckInHelpHandler(InCheckIn):
 
 
 class CheckInFallbackHandler(InCheckIn):
+    """A misheard turn mid check-in stays with the step, unless another question (asked
+    in between) waits for its answer: then the general fallback asks that one again."""
+
     intents = ("AMAZON.FallbackIntent",)
+
+    def applies(self, exchange: Exchange) -> bool:
+        return check_in.owns_answer(exchange.session)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.fallback(turn)
 
 
 class PauseIntentHandler(Handler):
+    """ "Pause", "hang on", "give us a minute": the check-in's pause (at a step that waits
+    for "ready", a kind wait instead). "Pause the plan" is StayOnWeekIntent, not this;
+    outside a check-in there is nothing to pause."""
+
     intents = ("AMAZON.PauseIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
@@ -85,6 +95,9 @@ class CheckInSessionEndedHandler(InCheckIn):
 
 
 class ResumeIntentHandler(Handler):
+    """ "Continue", "keep going" alone: in a check-in, the step moves on (or a pause ends);
+    outside one, a check-in left in the last half hour is picked up."""
+
     intents = ("AMAZON.ResumeIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
@@ -120,13 +133,22 @@ class CheckInReadyIntentHandler(Handler):
 
 
 class CheckInSkipIntentHandler(Handler):
+    """ "Skip", "skip this": while a check-in runs in this session it skips the step;
+    otherwise the thing to skip is tonight's question (a question reply ends the session,
+    so "skip this" after it comes as a new request)."""
+
     intents = ("CheckInSkipIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
-        return check_in.skip(turn)
+        if check_in.in_progress(turn.session):
+            return check_in.skip(turn)
+        return questions.skip(turn)
 
 
 class CheckInMoreTimeIntentHandler(Handler):
+    """ "Another minute", "more time": more time for the check-in's step. "Another one"
+    is NextQuestionIntent, tonight's next question."""
+
     intents = ("CheckInMoreTimeIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:

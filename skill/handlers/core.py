@@ -49,23 +49,29 @@ class RepeatIntentHandler(Handler):
 
 
 class YesIntentHandler(Handler):
-    """A yes to the question the household was just asked (see ``follow_ups``)."""
+    """A yes to the question the household was just asked (see ``follow_ups``). A yes to an
+    open question ("which day?") is no answer to it: the question is asked again."""
 
     intents = ("AMAZON.YesIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Step:
         follow_up = FOLLOW_UPS.get(turn.pending) if turn.pending else None
-        return follow_up.yes(turn) if follow_up else session.not_waiting(turn)
+        if follow_up:
+            return follow_up.yes(turn)
+        return session.again(turn) if turn.asked else session.not_waiting(turn)
 
 
 class NoIntentHandler(Handler):
-    """A no to the question the household was just asked (see ``follow_ups``)."""
+    """A no to the question the household was just asked (see ``follow_ups``). A no to an
+    open question ("we'd rather not say") lets it go."""
 
     intents = ("AMAZON.NoIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Step:
         follow_up = FOLLOW_UPS.get(turn.pending) if turn.pending else None
-        return follow_up.no(turn) if follow_up else session.not_waiting(turn)
+        if follow_up:
+            return follow_up.no(turn)
+        return session.let_go(turn) if turn.asked else session.not_waiting(turn)
 
 
 class SessionEndedRequestHandler(EventHandler):
@@ -76,10 +82,11 @@ class SessionEndedRequestHandler(EventHandler):
 
 
 class FallbackIntentHandler(Handler):
-    """AMAZON.FallbackIntent and any intent nothing else claimed."""
+    """AMAZON.FallbackIntent and any intent nothing else claimed. While a question waits
+    for its answer, a misheard turn asks it again and keeps waiting."""
 
     def respond(self, turn: Turn, request: Request) -> Reply:
-        return session.fallback(turn)
+        return session.again(turn)
 
 
 class UnsupportedRequestHandler(EventHandler):

@@ -32,6 +32,7 @@ FOLLOW_UPS: Mapping[Ask, FollowUp] = MappingProxyType(
         Ask.START_PLAN: FollowUp(yes=plan.start, no=plan.declined),
         Ask.PLAN_PRACTICES: FollowUp(yes=plan.practices, no=plan.declined),
         Ask.RESTART_PLAN: FollowUp(yes=plan.restarted, no=plan.kept),
+        Ask.GO_BACK: FollowUp(yes=plan.went_back, no=plan.stayed),
         Ask.WEEKLY_RITUALS: FollowUp(yes=rituals.weekly, no=plan.declined),
         Ask.MORNING_CHECK_IN: FollowUp(yes=check_in.start_morning, no=rituals.declined),
         Ask.TONIGHTS_QUESTION: FollowUp(yes=questions.tonight, no=rituals.declined),

@@ -62,22 +62,6 @@ class ScreenFreeLengthIntentHandler(Handler):
         return habits.set_screen_free_length(turn, request.slot("duration"))
 
 
-class TimeAnswerIntentHandler(Handler):
-    """A time said on its own ("nine thirty")."""
-
-    intents = ("TimeAnswerIntent",)
-
-    def respond(self, turn: Turn, request: Request) -> Step:
-        return habits.time_answer(turn, request.slot("time"), request.permits(REMINDERS))
-
-
-class DurationAnswerIntentHandler(Handler):
-    """A length of time said on its own ("half an hour")."""
-
-    intents = ("DurationAnswerIntent",)
-
-    def respond(self, turn: Turn, request: Request) -> Step:
-        return habits.duration_answer(turn, request.slot("duration"), request.permits(TIMERS))
 
 
 class PermissionAnswerHandler(Handler):
@@ -124,8 +108,6 @@ HANDLERS: tuple[Handler, ...] = (
     RoutineTipIntentHandler(),
     StartScreenFreeIntentHandler(),
     ScreenFreeLengthIntentHandler(),
-    TimeAnswerIntentHandler(),
-    DurationAnswerIntentHandler(),
     PermissionAnswerHandler(),
     StartCapsuleIntentHandler(),
     CapsuleWhenIntentHandler(),

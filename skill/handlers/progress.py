@@ -42,14 +42,6 @@ class RatingThisIsHandler(InRating):
         return closeness.introduced(turn, request.slot("name"))
 
 
-class RatingHeardAsTimeHandler(InRating):
-    """While a rating is asked for, a bare number may reach the skill as a time of day."""
-
-    intents = ("TimeAnswerIntent",)
-
-    def respond(self, turn: Turn, request: Request) -> Reply:
-        return closeness.answer_heard_as_time(turn, request.slot("time"))
-
 
 class RateWeekIntentHandler(Handler):
     intents = ("RateWeekIntent",)
@@ -85,7 +77,6 @@ FLOW_HANDLERS: tuple[Handler, ...] = (
     RatingSkipHandler(),
     RatingJustMeHandler(),
     RatingThisIsHandler(),
-    RatingHeardAsTimeHandler(),
 )
 
 HANDLERS: tuple[Handler, ...] = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from skill.envelope import Request
 from skill.exchange import Exchange
 from skill.handlers.base import Handler
-from skill.reply import Reply
-from skill.services import questions
+from skill.reply import CONTEXT, Reply
+from skill.services import check_in, plan, questions
 from skill.turn import Turn
 
 
@@ -25,9 +25,13 @@ class NextQuestionIntentHandler(Handler):
 
 
 class SkipQuestionIntentHandler(Handler):
+    """ "Skip this one": tonight's question, except mid check-in, where it is the step."""
+
     intents = ("SkipQuestionIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
+        if check_in.in_progress(turn.session):
+            return check_in.skip(turn)
         return questions.skip(turn)
 
 
@@ -48,6 +52,20 @@ class RepeatWithNothingSaidHandler(Handler):
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.again(turn)
+
+
+class NextIntentHandler(Handler):
+    """ "Next" alone, by state: the check-in's next step while one runs; next week's plan
+    when the plan is what was just talked about; otherwise the next question."""
+
+    intents = ("AMAZON.NextIntent",)
+
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        if check_in.in_progress(turn.session):
+            return check_in.skip(turn)
+        if turn.session.get(CONTEXT) == plan.FEATURE:
+            return plan.next_week(turn)
+        return questions.next_question(turn)
 
 
 class WhichQuestionIntentHandler(Handler):
@@ -72,4 +90,5 @@ HANDLERS: tuple[Handler, ...] = (
     RepeatWithNothingSaidHandler(),
     WhichQuestionIntentHandler(),
     StartQuestionsOverIntentHandler(),
+    NextIntentHandler(),
 )

@@ -41,7 +41,7 @@ from skill.domain.check_in import (
 from skill.domain.check_in import start as fresh
 from skill.domain.timeline import Cue, Segment, Timeline
 from skill.domain.voices import renamed
-from skill.reply import CONTEXT, PENDING, Ask, Reply, Say
+from skill.reply import ASKED, CONTEXT, PENDING, Ask, Question, Reply, Say
 from skill.speech.apla import estimate_ms
 from skill.speech.screens import check_in_screen
 from skill.turn import Turn
@@ -131,20 +131,40 @@ def in_progress(session: Mapping[str, Any]) -> bool:
 
 
 def owns_answer(session: Mapping[str, Any]) -> bool:
-    """A yes or no in this session belongs to the check-in (no other question is pending)."""
-    return in_progress(session) and Ask.read(session.get(PENDING)) is None
+    """A yes, a no or a misheard turn in this session belongs to the check-in (no other
+    question is waiting for its answer)."""
+    waiting = Ask.read(session.get(PENDING)) or Question.read(session.get(ASKED))
+    return in_progress(session) and waiting is None
 
 
 def ready(turn: Turn) -> Reply:
-    return _event(turn, Event.READY)
+    """ "Ready", "go on": the step the couple waits at moves on (at "did that capture it?",
+    moving on is the speaker's yes)."""
+    return _event(turn, Event.READY, _swap_lead(turn))
 
 
 def answer(turn: Turn, yes: bool) -> Reply:
+    if yes:
+        return _event(turn, Event.YES, _swap_lead(turn))
+    return _event(turn, Event.NO, _wait_lead(turn, WAITS_FOR_READY))
+
+
+def _swap_lead(turn: Turn) -> tuple[Say, ...]:
     progress = _session_progress(turn)
-    lead: tuple[Say, ...] = ()
-    if yes and progress is not None and here(progress, turn.now) is Phase.CONFIRM_1:
-        lead = (Say("check_in.swap"),)
-    return _event(turn, Event.YES if yes else Event.NO, lead)
+    if progress is not None and here(progress, turn.now) is Phase.CONFIRM_1:
+        return (Say("check_in.swap"),)
+    return ()
+
+
+WAITS_FOR_READY = SETUPS | {Phase.HOLD}
+"""Steps that wait for "ready": there "not yet" or "give us a minute" is a kind wait."""
+
+
+def _wait_lead(turn: Turn, steps: frozenset[Phase]) -> tuple[Say, ...]:
+    progress = _session_progress(turn)
+    if progress is not None and here(progress, turn.now) in steps:
+        return (Say("check_in.wait"),)
+    return ()
 
 
 def skip(turn: Turn) -> Reply:
@@ -152,7 +172,7 @@ def skip(turn: Turn) -> Reply:
 
 
 def pause(turn: Turn) -> Reply:
-    return _event(turn, Event.PAUSE)
+    return _event(turn, Event.PAUSE, _wait_lead(turn, SETUPS))
 
 
 def more_time(turn: Turn) -> Reply:
@@ -188,7 +208,7 @@ def fallback(turn: Turn) -> Reply:
 def resume(turn: Turn) -> Reply:
     """Resume a pause here, or pick up a recent check-in from another session."""
     if in_progress(turn.session):
-        return _event(turn, Event.RESUME)
+        return _event(turn, Event.RESUME, _swap_lead(turn))
     mirror = turn.household.check_in.active
     if mirror is None or not mirror.resumable(turn.now):
         return Reply.ask("check_in.nothing_to_resume", "check_in.none_reprompt")
@@ -233,7 +253,9 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
     """Remember the couple's first names for the cues ("Sam, you start")."""
     names = tuple(name for name in (_clean_name(first), _clean_name(second)) if name)
     if len(names) != 2:
-        return Reply.ask("check_in.names.missing", "check_in.names.missing_reprompt")
+        return Reply.ask(
+            "check_in.names.missing", "check_in.names.missing_reprompt", asked=Question.NAMES
+        )
     household = turn.household
     voices = renamed(household.voices, household.names, names)
     turn.update(replace(household, names=names, voices=voices))
@@ -246,7 +268,11 @@ def set_turn_length(turn: Turn, minutes: str | None) -> Reply:
     """ "Make the turns three minutes": one to five minutes a turn."""
     count = _whole_number(minutes)
     if count is None or not turn_minutes_allowed(count):
-        return Reply.ask("check_in.settings.turn_range", "check_in.settings.turn_range_reprompt")
+        return Reply.ask(
+            "check_in.settings.turn_range",
+            "check_in.settings.turn_range_reprompt",
+            asked=Question.HOW_MANY_MINUTES,
+        )
     record = turn.household.check_in
     _keep(turn, replace(record, settings=replace(record.settings, turn_s=count * 60)))
     span = _voice(turn).span(count * MINUTE)

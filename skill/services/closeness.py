@@ -17,7 +17,7 @@ from skill.domain import closeness as domain
 from skill.domain.closeness import Direction, Trend, WeekRating, week_of
 from skill.domain.rituals import Weekday
 from skill.domain.voices import partner_named, remember, speaker
-from skill.reply import CONTEXT, Ask, Reply
+from skill.reply import CONTEXT, Ask, Question, Reply
 from skill.turn import Turn
 
 FEATURE = "rating"
@@ -93,13 +93,6 @@ def answer(turn: Turn, said: str | None, other: str | None) -> Reply:
     return _ask(turn, Asking(1 - partner, heard), key="closeness.ask_other")
 
 
-def answer_heard_as_time(turn: Turn, time: str | None) -> Reply:
-    """A bare "three" that Alexa heard as a time of day (03:00 or 15:00): the rating three."""
-    hour, _, minute = (time or "").partition(":")
-    if not hour.isdigit() or minute not in ("00", ""):
-        return answer(turn, time, None)
-    return answer(turn, str((int(hour) - 1) % 12 + 1), None)
-
 
 def skip(turn: Turn) -> Reply:
     """No rating, or no more ratings, this time."""
@@ -167,9 +160,11 @@ def welcome_note(turn: Turn) -> Reply | None:
 def _ask(turn: Turn, asking: Asking, key: str = "closeness.ask") -> Reply:
     names = turn.household.names
     if len(names) >= 2:
-        reply = Reply.ask(NAMED[key], "closeness.ask_reprompt", name=names[asking.partner])
+        reply = Reply.ask(
+            NAMED[key], "closeness.ask_reprompt", asked=Question.RATING, name=names[asking.partner]
+        )
     else:
-        reply = Reply.ask(key, "closeness.ask_reprompt")
+        reply = Reply.ask(key, "closeness.ask_reprompt", asked=Question.RATING)
     return reply.with_session(**{CONTEXT: FEATURE, RATING: asking.saved()})
 
 

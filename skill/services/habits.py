@@ -223,6 +223,12 @@ def _length_range(awaiting: str) -> Reply:
 # -- short answers ("nine", "half an hour") -------------------------------------------------
 
 
+def awaiting(session: Mapping[str, Any]) -> str | None:
+    """What this session is waiting to hear: a time (FOR_REMINDER) or a length of time."""
+    value = session.get(AWAITING)
+    return value if isinstance(value, str) else None
+
+
 def time_answer(turn: Turn, spoken: str | None, allowed: bool) -> Step:
     """A time said on its own: the answer to "what time?", or a hint if nothing asked."""
     if turn.session.get(AWAITING) == FOR_REMINDER:
@@ -368,7 +374,7 @@ def capsule_note(turn: Turn) -> Reply | None:
     return Reply.tell("habits.capsule.ready_note", **_capsule_dates(turn, capsule))
 
 
-def _capsule_dates(turn: Turn, capsule: Capsule) -> dict[str, str]:
+def _capsule_dates(turn: Turn, capsule: Capsule) -> dict[str, Any]:
     return {
         "sealed": spoken_date(turn.catalog, capsule.sealed),
         "opens": spoken_date(turn.catalog, capsule.opens),

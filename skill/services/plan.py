@@ -87,8 +87,30 @@ def stay_longer(turn: Turn) -> Reply:
 
 
 def go_back(turn: Turn) -> Reply:
-    """Return to the previous week, starting today."""
+    """Offer the previous week: say what it was about and ask before going back to it
+    ("what was last week about?" is answered; nothing moves without a yes)."""
+    change = domain.go_back(turn.household.plan, turn.clock.today)
+    if change.pace is not Pace.WENT_BACK:
+        return _pace(turn, change)
+    back = week(turn.catalog, change.week)
+    return Reply.ask(
+        "plan.go_back_offer",
+        "plan.go_back_reprompt",
+        pending=Ask.GO_BACK,
+        number=back.number,
+        title=back.title,
+        summary=back.summary,
+    ).with_session(**{CONTEXT: FEATURE})
+
+
+def went_back(turn: Turn) -> Reply:
+    """The yes to going back: the previous week, starting today."""
     return _pace(turn, domain.go_back(turn.household.plan, turn.clock.today))
+
+
+def stayed(turn: Turn) -> Reply:
+    """The no to going back."""
+    return Reply.tell("plan.go_back_kept")
 
 
 PACE_KEYS = {

@@ -24,7 +24,7 @@ from skill.content.decks import (
 from skill.content.questions import order_of
 from skill.domain import questions as domain
 from skill.domain.questions import Assignment, Deck, Stage, Step
-from skill.reply import CONTEXT, Ask, Reply
+from skill.reply import CONTEXT, Ask, Question, Reply
 from skill.speech.render import remembered
 from skill.speech.screens import question_screen
 from skill.turn import Turn
@@ -92,7 +92,13 @@ def list_decks(turn: Turn) -> Reply:
     names = ", ".join(deck.name for deck in decks)
     card = " ".join(f"{deck.name.capitalize()}: {deck.description}" for deck in decks)
     return (
-        Reply.ask("decks.list", "decks.list_reprompt", count=len(decks), names=names)
+        Reply.ask(
+            "decks.list",
+            "decks.list_reprompt",
+            asked=Question.WHICH_DECK,
+            count=len(decks),
+            names=names,
+        )
         .with_card("decks.card_title", "decks.card_body", decks=card)
         .with_session(**{CONTEXT: DECKS})
     )
@@ -102,12 +108,14 @@ def choose_deck(turn: Turn, spoken: str | None) -> Reply:
     """Tonight's question from the deck the household named, and from it on the nights after."""
     named = deck_named(turn.catalog, spoken)
     if named is None:
-        return Reply.ask("decks.which", "decks.list_reprompt").with_session(**{CONTEXT: DECKS})
+        return Reply.ask(
+            "decks.which", "decks.list_reprompt", asked=Question.WHICH_DECK
+        ).with_session(**{CONTEXT: DECKS})
     result = domain.choose_deck(turn.household.questions, *_bank(turn), named.code)
     if result is None:
-        return Reply.ask("decks.used_up", "decks.list_reprompt", deck=named.name).with_session(
-            **{CONTEXT: DECKS}
-        )
+        return Reply.ask(
+            "decks.used_up", "decks.list_reprompt", asked=Question.WHICH_DECK, deck=named.name
+        ).with_session(**{CONTEXT: DECKS})
     return _present(turn, result)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from skill.content.plan import maintenance, week
 from skill.content.rituals import guide_key, ritual_texts, weekday_names
 from skill.domain import plan as plan_domain
 from skill.domain import rituals as domain
 from skill.domain.rituals import DAILY, WEEKLY, PartOfDay, Ritual, Topic, Weekday
-from skill.reply import CONTEXT, Ask, Reply
+from skill.reply import CONTEXT, Ask, Question, Reply
 from skill.speech.screens import ritual_screen
 from skill.turn import Turn
 
@@ -23,7 +24,7 @@ def todays_ritual(turn: Turn) -> Reply:
     here = plan_domain.position(state, turn.clock.today)
     pick = domain.todays_ritual(turn.clock.now, state.check_in_day, here.week or None)
     text = ritual_texts(turn.catalog)[pick.ritual]
-    params = {"name": text.name, "how": text.how}
+    params: dict[str, Any] = {"name": text.name, "how": text.how}
     if pick.check_in_day:
         reply = Reply.tell("rituals.check_in_day", **params)
     elif pick.part is PartOfDay.MORNING:
@@ -103,9 +104,9 @@ def set_check_in_day(turn: Turn, spoken: str | None) -> Reply:
     """Store the weekly check-in day, or ask which day if it was not understood."""
     day = Weekday.parse(spoken)
     if day is None:
-        return Reply.ask("rituals.which_day", "rituals.which_day_reprompt").with_session(
-            **{CONTEXT: FEATURE}
-        )
+        return Reply.ask(
+            "rituals.which_day", "rituals.which_day_reprompt", asked=Question.WHICH_DAY
+        ).with_session(**{CONTEXT: FEATURE})
     household = turn.household
     state = plan_domain.set_check_in_day(household.plan, day)
     if state != household.plan:
@@ -117,9 +118,9 @@ def guidance(turn: Turn, spoken: str | None) -> Reply:
     """Short guidance on one topic, or the list of topics if none was understood."""
     topic = Topic.parse(spoken)
     if topic is None:
-        return Reply.ask("guide.topics", "guide.topics_reprompt").with_session(
-            **{CONTEXT: GUIDE}
-        )
+        return Reply.ask(
+            "guide.topics", "guide.topics_reprompt", asked=Question.WHICH_TOPIC
+        ).with_session(**{CONTEXT: GUIDE})
     if topic is Topic.OUTSIDE_HELP:
         return outside_help(turn)
     return Reply.tell(guide_key(topic))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from skill.domain.voices import speaker
-from skill.reply import CONTEXT, Reply
+from skill.reply import CONTEXT, Reply, Say
 from skill.speech.render import remembered
 from skill.turn import Turn
 
@@ -51,7 +51,9 @@ def home(turn: Turn) -> Reply:
 
 
 def help(turn: Turn) -> Reply:
-    return Reply.ask(_in_context(turn, "help", "help.main"), "help.reprompt")
+    """Help that fits the flow; a question still waiting for its answer keeps waiting."""
+    key = _in_context(turn, "help", "help.main")
+    return Reply.ask(key, "help.reprompt", pending=turn.pending, asked=turn.asked)
 
 
 def fallback(turn: Turn) -> Reply:
@@ -67,6 +69,27 @@ def repeat(turn: Turn) -> Reply:
     if again is None:
         return Reply.ask("repeat.nothing", "launch.returning_reprompt")
     return again
+
+
+def again(turn: Turn) -> Reply:
+    """A turn that did not answer the question just asked: say so, ask it again, and keep
+    waiting for the answer (so the next "yes" or "Sunday" still counts)."""
+    last = remembered(turn.session)
+    if last is None or not (turn.pending or turn.asked):
+        return fallback(turn)
+    question = last.reprompt or last.speech
+    return Reply(
+        speech=(Say("fallback.again"), *question),
+        reprompt=question,
+        pending=turn.pending,
+        asked=turn.asked,
+        end_session=False,
+    )
+
+
+def let_go(turn: Turn) -> Reply:
+    """A no to an open question ("which day?" "we'd rather not say"): leave it there."""
+    return Reply.ask("answer.declined", "fallback.reprompt")
 
 
 def not_waiting(turn: Turn) -> Reply:

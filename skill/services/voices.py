@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from skill.domain.voices import partner_named, remember
-from skill.reply import CONTEXT, Reply
+from skill.reply import CONTEXT, Question, Reply
 from skill.turn import Turn
 
 FEATURE = "voices"
@@ -24,7 +24,11 @@ def this_is(turn: Turn, spoken: str | None) -> Reply:
     partner = partner_named(names, spoken)
     if partner is None:
         return Reply.ask(
-            "voices.who", "voices.who_reprompt", first=names[0], second=names[1]
+            "voices.who",
+            "voices.who_reprompt",
+            asked=Question.WHO_IS_THIS,
+            first=names[0],
+            second=names[1],
         ).with_session(**{CONTEXT: FEATURE})
     if turn.person is None:
         return Reply.tell("voices.no_profile", name=names[partner])

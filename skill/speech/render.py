@@ -12,7 +12,7 @@ from ask_sdk_model.ui.ask_for_permissions_consent_card import AskForPermissionsC
 from ask_sdk_model.ui.simple_card import SimpleCard
 
 from skill.content.catalog import LocaleCatalog
-from skill.reply import PENDING, REPEAT, Ask, Reply, Say
+from skill.reply import ASKED, PENDING, REPEAT, Ask, Question, Reply, Say
 from skill.speech.apla import render_directive
 from skill.speech.screens import screen_directive
 
@@ -90,10 +90,11 @@ def _remember(session: MutableMapping[str, Any], reply: Reply) -> None:
             session.pop(name, None)
         else:
             session[name] = value
-    if reply.pending:
-        session[PENDING] = reply.pending.value
-    else:
-        session.pop(PENDING, None)
+    for name, value in ((PENDING, reply.pending), (ASKED, reply.asked)):
+        if value:
+            session[name] = value.value
+        else:
+            session.pop(name, None)
     if reply.speech:
         session[REPEAT] = {
             "speech": [[line.key, dict(line.params)] for line in reply.speech],
@@ -101,6 +102,8 @@ def _remember(session: MutableMapping[str, Any], reply: Reply) -> None:
         }
         if reply.pending:
             session[REPEAT]["pending"] = reply.pending.value
+        if reply.asked:
+            session[REPEAT]["asked"] = reply.asked.value
 
 
 def remembered(session: Mapping[str, Any]) -> Reply | None:
@@ -125,6 +128,7 @@ def remembered(session: Mapping[str, Any]) -> Reply | None:
         reprompt=reprompt,
         end_session=not reprompt,
         pending=Ask.read(saved.get("pending")) if reprompt else None,
+        asked=Question.read(saved.get("asked")) if reprompt else None,
     )
 
 

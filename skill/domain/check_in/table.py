@@ -3,7 +3,10 @@
 A pair missing from a phase's row is an event that does not fit that phase (the skill
 stays with the current step). ``Jump.BACK`` returns to the step that a hold, pause,
 breathing minute or stop interrupted, with the time it had left; ``Jump.PAST`` skips that
-step. ``closer check-in-table`` prints this table as a grid.
+step. At a step that waits for "ready", "not yet" (NO) and "give us a minute" (PAUSE, at
+the set-up) lead back to the same step: a kind wait, still listening; "go on" and
+"continue" (READY, RESUME) move on wherever a step waits, the reflection's yes included.
+``closer check-in-table`` prints this table as a grid.
 """
 
 from __future__ import annotations
@@ -23,14 +26,16 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
         Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Phase.SPEAK_1, Event.YES: Phase.SPEAK_1, Event.SKIP: Phase.SPEAK_1,
-        Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.SETUP, Event.TIME_OUT: Phase.BREATHING,
+        Event.RESUME: Phase.SPEAK_1, Event.NO: Phase.SETUP, Event.PAUSE: Phase.SETUP,
+        Event.CONTINUE: Phase.SETUP, Event.TIME_OUT: Phase.BREATHING,
         Event.STOP: Phase.ENDED, Event.REPEAT: Phase.SETUP, Event.HELP: Phase.SETUP,
     },
     Phase.MORNING_SETUP: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
         Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.READY: Phase.MORNING_1, Event.YES: Phase.MORNING_1, Event.SKIP: Phase.MORNING_1,
-        Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.MORNING_SETUP,
+        Event.RESUME: Phase.MORNING_1, Event.NO: Phase.MORNING_SETUP,
+        Event.PAUSE: Phase.MORNING_SETUP, Event.CONTINUE: Phase.MORNING_SETUP,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
         Event.REPEAT: Phase.MORNING_SETUP, Event.HELP: Phase.MORNING_SETUP,
     },
@@ -54,6 +59,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
         Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.YES: Phase.SPEAK_2, Event.NO: Phase.CLARIFY_1, Event.SKIP: Phase.SPEAK_2,
+        Event.READY: Phase.SPEAK_2, Event.RESUME: Phase.SPEAK_2,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.CONFIRM_1,
         Event.MORE_TIME: Phase.SPEAK_1, Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
         Event.REPEAT: Phase.CONFIRM_1, Event.HELP: Phase.CONFIRM_1,
@@ -94,6 +100,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
         Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
         Event.YES: Phase.APPRECIATE, Event.NO: Phase.CLARIFY_2, Event.SKIP: Phase.APPRECIATE,
+        Event.READY: Phase.APPRECIATE, Event.RESUME: Phase.APPRECIATE,
         Event.PAUSE: Phase.PAUSED, Event.CONTINUE: Phase.CONFIRM_2,
         Event.MORE_TIME: Phase.SPEAK_2, Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
         Event.REPEAT: Phase.CONFIRM_2, Event.HELP: Phase.CONFIRM_2,
@@ -167,7 +174,7 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     Phase.HOLD: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
         Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
-        Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.SKIP: Jump.PAST,
+        Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.NO: Phase.HOLD, Event.SKIP: Jump.PAST,
         Event.PAUSE: Phase.PAUSED, Event.RESUME: Jump.BACK, Event.CONTINUE: Jump.BACK,
         Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED, Event.REPEAT: Phase.HOLD,
         Event.HELP: Phase.HOLD,

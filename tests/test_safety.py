@@ -1,0 +1,143 @@
+"""Anyone who says they are unsafe hears the safety answer at once, from anywhere.
+
+From every check-in phase, with every question pending, as a one-shot, with the store
+down; in every locale with that country's emergency number and a helpline, under 60 words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from skill.codec import encode_progress
+from skill.content.catalog import Catalog
+from skill.devtools.conversation import Conversation
+from skill.devtools.models import LOCALES
+from skill.devtools.nlu import Utterances
+from skill.domain.check_in import ACTIVE, Phase
+from skill.reply import Ask, Question
+from skill.store import StoredHousehold
+from skill.store.base import StoreError
+from tests.conftest import AppFactory, ConversationFactory, poster
+from tests.test_answers_in_state import YES_NO, at_confirm, held
+from tests.test_check_in_table import situation
+from tests.test_phrasings_understood import ASKING, bring_to
+
+UNSAFE = (
+    "i don't feel safe at home",
+    "my partner hits me",
+    "i'm scared of my partner",
+    "he threatened to hurt me",
+    "um i think i'm in an abusive relationship",
+)
+
+
+def answered_safely(turn: Any) -> None:
+    assert turn.status == 200
+    assert turn.keys == ("safety.answer",)
+    assert turn.ended
+
+
+@pytest.mark.parametrize("phase", sorted(ACTIVE, key=str))
+def test_from_every_check_in_phase(alexa: Conversation, phase: Phase) -> None:
+    progress = situation(phase, alexa.now + alexa.step)
+    alexa.session_id = "amzn1.echo-api.session.safety"
+    alexa.attributes = {"check_in": encode_progress(progress), "context": "check_in"}
+    answered_safely(alexa.say("i don't feel safe at home"))
+
+
+@pytest.mark.parametrize("utterance", UNSAFE)
+def test_mid_check_in_by_voice(alexa: Conversation, utterance: str) -> None:
+    at_confirm(alexa)
+    answered_safely(alexa.say(utterance))
+
+
+def test_at_a_held_check_in_step(alexa: Conversation) -> None:
+    held(alexa)
+    answered_safely(alexa.say("i'm not safe at home"))
+
+
+@pytest.mark.parametrize("question", list(Ask))
+def test_with_every_yes_no_question_pending(alexa: Conversation, question: Ask) -> None:
+    asked = YES_NO[question][0](alexa)
+    assert asked.session.get("pending") == question.value
+    answered_safely(alexa.say("my partner hurts me"))
+
+
+@pytest.mark.parametrize("asked", list(ASKING))
+def test_at_every_question_the_skill_asks(alexa: Conversation, asked: str) -> None:
+    bring_to(alexa, asked)
+    answered_safely(alexa.say("i'm scared of my husband"))
+
+
+def test_every_open_question_is_among_them() -> None:
+    assert {question.value for question in Question} <= set(ASKING)
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "tell closer together i'm not safe at home",
+        "tell closer together my partner hurts me",
+        "ask closer together for help my partner is hurting me",
+        "open closer together and i'm afraid to go home",
+    ],
+)
+def test_as_a_one_shot(alexa: Conversation, utterance: str) -> None:
+    answered_safely(alexa.say(utterance))
+
+
+def test_after_launch(alexa: Conversation) -> None:
+    alexa.launch()
+    answered_safely(alexa.say("she hit me"))
+
+
+class UnreachableStore:
+    """A store that fails every call, as DynamoDB does when it cannot be reached."""
+
+    def load(self, household_id: str) -> StoredHousehold | None:
+        raise StoreError("unreachable")
+
+    def save(self, *args: Any, **kwargs: Any) -> StoredHousehold:
+        raise StoreError("unreachable")
+
+    def delete(self, household_id: str) -> None:
+        raise StoreError("unreachable")
+
+    def close(self) -> None:
+        return None
+
+
+def test_even_when_the_store_is_down(make_app: AppFactory, utterances: Utterances) -> None:
+    alexa = Conversation(poster(make_app(STORE=UnreachableStore())), utterances)
+    assert alexa.say("open closer together").keys == ("error.store",)
+    answered_safely(alexa.say("tell closer together i'm not safe at home"))
+
+
+EMERGENCY = {
+    "en-US": ("nine one one", "National Domestic Violence Hotline"),
+    "en-GB": ("nine nine nine", "National Domestic Abuse Helpline"),
+    "en-CA": ("nine one one", "province or territory"),
+    "en-AU": ("triple zero", "one eight hundred respect"),
+    "en-IN": ("one one two", "Women Helpline, one eight one"),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_locale_names_its_own_numbers_briefly(
+    talk: ConversationFactory, catalog: Catalog, locale: str
+) -> None:
+    turn = talk(locale=locale).say("tell closer together i'm being abused")
+    answered_safely(turn)
+    number, helpline = EMERGENCY[locale]
+    assert number in turn.speech and helpline in turn.speech
+    assert len(turn.speech.split()) <= 60
+    others = {n for other, (n, _) in EMERGENCY.items() if n != number}
+    assert not any(other in turn.speech for other in others)
+    assert catalog.for_locale(locale).locale == locale
+
+
+def test_it_leaves_no_trace_in_the_household(alexa: Conversation, store: Any) -> None:
+    answered_safely(alexa.say("tell closer together my partner hits me"))
+    assert store.load("amzn1.ask.account.test-household") is None
