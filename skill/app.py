@@ -24,7 +24,7 @@ from skill.envelope import MalformedRequest, Request, read_request
 from skill.exchange import Exchange
 from skill.settings import Settings
 from skill.speech.render import emergency_response
-from skill.store import HouseholdConflict, HouseholdStore, StoreError
+from skill.store import HouseholdConflict, HouseholdKeys, HouseholdStore, StoreError
 from skill.verify import MAX_BODY_BYTES, RequestVerifier, VerificationError
 from skill.wiring import build_skill
 
@@ -169,6 +169,9 @@ def _routes(app: Flask, closer: Closer) -> None:
 
 
 def build_store(settings: Settings) -> HouseholdStore:
+    keys = HouseholdKeys.from_secrets(
+        settings.household_secret, settings.household_secret_previous
+    )
     if settings.store == "dynamodb":
         import boto3
 
@@ -180,10 +183,10 @@ def build_store(settings: Settings) -> HouseholdStore:
             endpoint_url=settings.dynamodb_endpoint_url,
             config=client_config(),
         )
-        return DynamoDBHouseholdStore(client, settings.dynamodb_table)
+        return DynamoDBHouseholdStore(client, settings.dynamodb_table, keys=keys)
     from skill.store.sqlite import SQLiteHouseholdStore
 
-    return SQLiteHouseholdStore(settings.sqlite_path)
+    return SQLiteHouseholdStore(settings.sqlite_path, keys=keys)
 
 
 REPORTED_ERROR_TYPE = re.compile(r"^[A-Z_]{1,40}$")

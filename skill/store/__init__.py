@@ -11,15 +11,15 @@ from skill.store.base import (
     HouseholdStore,
     StoredHousehold,
     StoreError,
-    household_key,
 )
+from skill.store.keys import HouseholdKeys
 from skill.store.sqlite import SQLiteHouseholdStore
 
 __all__ = [
     "HouseholdConflict",
+    "HouseholdKeys",
     "HouseholdStore",
     "SQLiteHouseholdStore",
     "StoreError",
     "StoredHousehold",
-    "household_key",
 ]

@@ -1,31 +1,36 @@
 """The household store contract shared by the SQLite and DynamoDB implementations.
 
-One item per household: a version number, the household state as one compact JSON string, and
-an optional ``expires_at`` (epoch seconds). Every write is conditional on the version that was
-read; ``expected_version=None`` means "the household must not exist yet". An item whose
-``expires_at`` has passed is treated as absent everywhere (reads, and the conditions of writes),
-because DynamoDB deletes expired items lazily and local engines never do.
+One item per household, keyed by a digest of its id (``skill.store.keys``): a version number,
+the household state as one compact JSON string, and an optional ``expires_at`` (epoch
+seconds). Every write is conditional on the version that was read; ``expected_version=None``
+means "the household must not exist yet". An item whose ``expires_at`` has passed is treated
+as absent everywhere (reads, and the conditions of writes), because DynamoDB deletes expired
+items lazily and local engines never do.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
+
+from skill.store.keys import HouseholdKeys
 
 __all__ = [
     "HouseholdConflict",
     "HouseholdStore",
+    "KeyedStore",
+    "Live",
     "StoreError",
     "StoredHousehold",
     "decode_data",
     "encode_data",
-    "household_key",
     "is_expired",
     "next_version",
 ]
 
-KEY_PREFIX = "household#"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,15 @@ class StoredHousehold:
 
 
 class StoreError(Exception):
-    """The store could not answer (engine down, throttled, timeout, locked, disk full)."""
+    """The store could not answer (engine down, throttled, timeout, locked, disk full).
+
+    ``uncertain`` marks a write whose answer was lost (a timeout or a dropped connection after
+    it was sent): it may have landed, so the caller reads the item again before deciding.
+    """
+
+    def __init__(self, message: str = "", *, uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.uncertain = uncertain
 
 
 class HouseholdConflict(StoreError):
@@ -70,9 +83,80 @@ class HouseholdStore(Protocol):
     def close(self) -> None: ...
 
 
-def household_key(household_id: str) -> str:
-    """The partition key of a household's item."""
-    return KEY_PREFIX + household_id
+class Live(NamedTuple):
+    """A live item as an engine holds it."""
+
+    version: int
+    data: dict[str, Any]
+    expires_at: int | None
+
+
+class KeyedStore:
+    """load/save/delete by household id, on an engine's four keyed operations.
+
+    The item lives under ``keys.current(id)``. A household found only under an older key (the
+    raw id, or a digest with the previous secret) is moved on that read: created under the
+    current key with its version, then the old item deleted; a device that moved it first wins
+    and the other reads the moved item.
+    """
+
+    keys: HouseholdKeys
+
+    def _get(self, key: str) -> Live | None:
+        """One read; None when absent or expired."""
+        raise NotImplementedError
+
+    def _create(self, key: str, data: dict[str, Any], version: int, expires_at: int | None) -> None:
+        """One write that succeeds only when no live item has the key (else HouseholdConflict)."""
+        raise NotImplementedError
+
+    def _update(
+        self, key: str, data: dict[str, Any], expected: int, expires_at: int | None
+    ) -> None:
+        """One write that succeeds only on the live item at ``expected`` (else a conflict)."""
+        raise NotImplementedError
+
+    def _remove(self, key: str) -> None:
+        raise NotImplementedError
+
+    def load(self, household_id: str) -> StoredHousehold | None:
+        found = self._get(self.keys.current(household_id)) or self._move(household_id)
+        return None if found is None else StoredHousehold(household_id, found.version, found.data)
+
+    def save(
+        self,
+        household_id: str,
+        data: dict[str, Any],
+        expected_version: int | None,
+        *,
+        expires_at: int | None = None,
+    ) -> int:
+        version = next_version(expected_version)
+        key = self.keys.current(household_id)
+        if expected_version is None:
+            self._create(key, data, version, expires_at)
+        else:
+            self._update(key, data, expected_version, expires_at)
+        return version
+
+    def delete(self, household_id: str) -> None:
+        for key in (self.keys.current(household_id), *self.keys.older(household_id)):
+            self._remove(key)
+
+    def _move(self, household_id: str) -> Live | None:
+        key = self.keys.current(household_id)
+        for old in self.keys.older(household_id):
+            found = self._get(old)
+            if found is None:
+                continue
+            try:
+                self._create(key, found.data, found.version, found.expires_at)
+            except HouseholdConflict:
+                return self._get(key)  # another device moved it first
+            self._remove(old)
+            log.info("household item moved to its digest key")
+            return found
+        return None
 
 
 def encode_data(data: dict[str, Any]) -> str:

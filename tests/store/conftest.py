@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from botocore.client import BaseClient
 
-from skill.store import HouseholdStore, SQLiteHouseholdStore, household_key
+from skill.store import HouseholdStore, SQLiteHouseholdStore
 from skill.store.dynamodb import DynamoDBHouseholdStore, create_table
 from tests.dynamo_server import make_client, moto_dynamodb
 
@@ -58,7 +58,8 @@ def read_raw(store: HouseholdStore) -> RawReader:
     """The stored ``data`` string of a household, bypassing the store (None if no item)."""
 
     def read(household_id: str) -> str | None:
-        key = household_key(household_id)
+        assert isinstance(store, SQLiteHouseholdStore | DynamoDBHouseholdStore)
+        key = store.keys.current(household_id)
         if isinstance(store, SQLiteHouseholdStore):
             with sqlite3.connect(store.path) as connection:
                 row = connection.execute("SELECT data FROM households WHERE pk = ?", (key,))
