@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import logging
+import random
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -17,14 +19,21 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa_api import ShortTimeoutApiClient
-from skill.content.catalog import Catalog, load_catalog
+from skill.content.catalog import Catalog, LocaleCatalog, load_catalog
 from skill.content.checks import check_content
 from skill.domain.clock import system_now
 from skill.envelope import MalformedRequest, Request, read_request
-from skill.exchange import Exchange
+from skill.exchange import AlreadyApplied, Exchange
 from skill.settings import Settings
 from skill.speech.render import emergency_response
-from skill.store import HouseholdConflict, HouseholdKeys, HouseholdStore, StoreError
+from skill.store import (
+    HouseholdConflict,
+    HouseholdKeys,
+    HouseholdStore,
+    StoreDeadline,
+    StoreError,
+)
+from skill.store.deadline import remaining, store_deadline
 from skill.verify import MAX_BODY_BYTES, RequestVerifier, VerificationError
 from skill.wiring import build_skill
 
@@ -32,6 +41,23 @@ log = logging.getLogger("closer")
 request_log = logging.getLogger("closer.request")
 
 ENVELOPE_TYPE = "ask_sdk_model.RequestEnvelope"
+
+
+STORE_SECONDS = 2.0
+"""The store's share of a turn: no store call starts later (each ends by its own timeout), so
+even a frozen engine is answered in about STORE_SECONDS plus one call's timeout."""
+BACKOFF_FIRST = 0.005
+BACKOFF_CAP = 0.16
+"""After the n-th conflict in a row, wait a random time up to min(cap, first * 2**n)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One attempt's answer, kept until its write is known to have landed."""
+
+    envelope: Any
+    handler: str | None
+    keys: tuple[str, ...]
 
 
 @dataclass
@@ -46,6 +72,7 @@ class Closer:
     serializer: DefaultSerializer
     zone_override: str | None = None
     expose_keys: bool = False
+    store_seconds: float = STORE_SECONDS
 
     def close(self) -> None:
         """Release the store's connections (the app's teardown; the CLI calls it on exit)."""
@@ -65,36 +92,109 @@ class Closer:
         except Exception:
             fields["outcome"] = "unreadable"
             return emergency_response(catalog, "error.generic", parsed.request_type), fields
-        for attempt in (1, 2):
+        with store_deadline(self.store_seconds):
+            outcome = self._attempts(parsed, model, catalog, fields, envelope)
+        if isinstance(outcome, str):
+            spoken = emergency_response(catalog, outcome, parsed.request_type)
+            if spoken["response"]:
+                fields["keys"] = [outcome]
+            return spoken, fields
+        fields.update(handler=outcome.handler)
+        if outcome.keys:
+            fields["keys"] = list(outcome.keys)
+        response = self.serializer.serialize(outcome.envelope)
+        if not isinstance(response, dict):
+            raise TypeError("the response envelope must serialize to a JSON object")
+        return response, fields
+
+    def _attempts(
+        self,
+        parsed: Request,
+        model: Any,
+        catalog: LocaleCatalog,
+        fields: dict[str, Any],
+        envelope: Mapping[str, Any],
+    ) -> Outcome | str:
+        """Run the turn until it is answered: its Outcome, or the content key to apologise
+        with. Conflicts are run again after a jittered wait while the deadline allows; so is
+        a write whose answer was lost, once a read shows it did not land."""
+        tried: dict[int, Outcome] = {}
+        while True:
+            fields["attempts"] += 1
+            if fields["attempts"] > 1:
+                _fresh_session(model, envelope)
             exchange = Exchange(
                 request=parsed,
                 store=self.store,
                 catalog=catalog,
                 default_zone=self.settings.default_timezone,
                 zone_override=self.zone_override,
-                attempt=attempt,
+                attempt=fields["attempts"],
+                tried=tried.keys(),
             )
-            fields["attempts"] = attempt
+            outcome: Outcome | None = None
             try:
                 result = self.skill.invoke(request_envelope=model, context=exchange)
-            except HouseholdConflict:
-                fields["outcome"] = "conflict"
-                continue
-            except StoreError:
-                fields["outcome"] = "store_error"
-                return emergency_response(catalog, "error.store", parsed.request_type), fields
+                keys = exchange.reply.keys if exchange.reply is not None else ()
+                outcome = Outcome(result, exchange.handler, keys)
+                fields["wrote"] = exchange.commit()
+                return outcome
+            except AlreadyApplied as applied:
+                return _applied(applied, tried, fields)
+            except StoreError as problem:
+                if not _may_have_landed(problem, fields):
+                    return "error.store"
+                if exchange.target is not None and outcome is not None:
+                    tried[exchange.target] = outcome
+                if isinstance(problem, HouseholdConflict) and not _back_off(fields["conflicts"]):
+                    fields["outcome"] = "conflict"
+                    return "error.store"
             except Exception:
                 log.exception("turn failed outside the handlers")
                 fields["outcome"] = "error"
-                return emergency_response(catalog, "error.generic", parsed.request_type), fields
-            fields.update(handler=exchange.handler, wrote=exchange.wrote, outcome="ok")
-            if exchange.reply is not None:
-                fields["keys"] = list(exchange.reply.keys)
-            response = self.serializer.serialize(result)
-            if not isinstance(response, dict):
-                raise TypeError("the response envelope must serialize to a JSON object")
-            return response, fields
-        return emergency_response(catalog, "error.store", parsed.request_type), fields
+                return "error.generic"
+
+
+def _may_have_landed(problem: StoreError, fields: dict[str, Any]) -> bool:
+    """Count a conflict or a fault; False when the turn must apologise now."""
+    if isinstance(problem, HouseholdConflict):
+        fields["conflicts"] = fields.get("conflicts", 0) + 1
+        return True
+    fields["faults"] = fields.get("faults", 0) + 1
+    fields["fault"] = type(problem.__cause__ or problem).__name__
+    if problem.uncertain and fields["faults"] == 1:
+        return True  # read again: did it land? If not, run the turn once more
+    conflicted = isinstance(problem, StoreDeadline) and fields.get("conflicts")
+    fields["outcome"] = "conflict" if conflicted else "store_error"
+    return False
+
+
+def _applied(
+    applied: AlreadyApplied, tried: Mapping[int, Outcome], fields: dict[str, Any]
+) -> Outcome | str:
+    if applied.own:
+        fields.update(outcome="ok", wrote=True, recovered="own_write")
+        return tried[applied.version]
+    fields["outcome"] = "replay"
+    return "error.replayed"
+
+
+def _back_off(conflicts: int) -> bool:
+    """Wait a random while before running a conflicted turn again; False past the deadline."""
+    delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_FIRST * 2**conflicts))
+    left = remaining()
+    if left is not None and left <= delay:
+        return False
+    time.sleep(delay)
+    return True
+
+
+def _fresh_session(model: Any, envelope: Mapping[str, Any]) -> None:
+    """Give a new attempt the session attributes as they arrived (an attempt changes them)."""
+    session = envelope.get("session")
+    if model.session is not None and isinstance(session, Mapping):
+        attributes = session.get("attributes")
+        model.session.attributes = copy.deepcopy(attributes) if isinstance(attributes, dict) else {}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -169,9 +269,7 @@ def _routes(app: Flask, closer: Closer) -> None:
 
 
 def build_store(settings: Settings) -> HouseholdStore:
-    keys = HouseholdKeys.from_secrets(
-        settings.household_secret, settings.household_secret_previous
-    )
+    keys = HouseholdKeys.from_secrets(settings.household_secret, settings.household_secret_previous)
     if settings.store == "dynamodb":
         import boto3
 

@@ -6,10 +6,17 @@ any earlier version still loads. Defaults are left out when writing, which keeps
 small. The check-in under way has the same shape in the session attribute ``check_in``.
 
 Field names are part of the stored contract: never rename one, only add.
+
+Besides the household, the item carries ``rq``: digests of the requests whose writes made its
+last few versions (8 characters each, newest last; the newest made the current version). A turn
+whose write was re-sent, or answered too late, finds its own digest there; a replayed request
+finds it too (see ``skill.exchange``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
@@ -34,6 +41,51 @@ from skill.domain.questions import RECENT_LIMIT, TOTAL, QuestionProgress, is_que
 from skill.domain.rituals import Weekday
 
 Data = dict[str, Any]
+
+APPLIED = "rq"
+DIGEST_CHARS = 8
+APPLIED_KEPT = 8
+"""Enough to cover every other device of a household writing between a write and its check."""
+NO_DIGEST = "." * DIGEST_CHARS
+"""Stands for a write from a request without an id (never a base64url digest)."""
+
+
+def request_digest(request_id: str) -> str | None:
+    """A short digest of a request id (48 bits of SHA-256, base64url); None without an id."""
+    if not request_id:
+        return None
+    digest = hashlib.sha256(request_id.encode("utf-8")).digest()[:6]
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def applied_version(data: Mapping[str, Any], version: int, digest: str | None) -> int | None:
+    """The version the request with ``digest`` wrote, if it made one of the last few."""
+    text = _applied(data)
+    if digest is None:
+        return None
+    for back in range(len(text) // DIGEST_CHARS):
+        end = len(text) - back * DIGEST_CHARS
+        if text[end - DIGEST_CHARS : end] == digest:
+            return version - back
+    return None
+
+
+def with_applied(data: Data, before: Mapping[str, Any] | None, digest: str | None) -> Data:
+    """``data`` to write, carrying the request digests of ``before`` and this request's."""
+    kept = (_applied(before or {}) + (digest or NO_DIGEST))[-APPLIED_KEPT * DIGEST_CHARS :]
+    return {**data, APPLIED: kept}
+
+
+def without_applied(data: Mapping[str, Any]) -> Data:
+    """The household part of a stored item."""
+    return {name: value for name, value in data.items() if name != APPLIED}
+
+
+def _applied(data: Mapping[str, Any]) -> str:
+    text = data.get(APPLIED)
+    if not isinstance(text, str) or len(text) % DIGEST_CHARS:
+        return ""
+    return text
 
 
 def encode(household: Household) -> Data:

@@ -168,12 +168,31 @@ def test_a_conflict_reruns_the_turn_once(
     assert stored is not None and stored.data["visits"] == 1
 
 
-def test_two_conflicts_in_a_row_get_the_apology(
+def test_conflicts_are_run_again_with_jitter_until_the_turn_lands(
     make_app: AppFactory, store: SQLiteHouseholdStore, utterances: Utterances
 ) -> None:
-    app = make_app(STORE=FlakyStore(store, conflicts=2))
-    turn = Conversation(poster(app), utterances, user_id=HOUSEHOLD).launch()
+    flaky = FlakyStore(store, conflicts=5)
+    turn = Conversation(poster(make_app(STORE=flaky)), utterances, user_id=HOUSEHOLD).launch()
+    assert turn.status == 200 and turn.keys == ("launch.first",)
+    assert flaky.saves == 6
+    stored = store.load(HOUSEHOLD)
+    assert stored is not None and stored.data["visits"] == 1
+
+
+def test_conflicts_past_the_deadline_get_the_apology_logged_as_conflicts(
+    make_app: AppFactory,
+    store: SQLiteHouseholdStore,
+    utterances: Utterances,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app(STORE=FlakyStore(store, conflicts=10**6))
+    app.extensions["closer"].store_seconds = 0.3
+    with caplog.at_level(logging.INFO):
+        turn = Conversation(poster(app), utterances, user_id=HOUSEHOLD).launch()
     assert turn.status == 200 and turn.keys == ("error.store",)
+    entry = json.loads([r.getMessage() for r in caplog.records if r.name == "closer.request"][-1])
+    assert entry["outcome"] == "conflict" and entry["conflicts"] >= 3
+    assert "faults" not in entry
 
 
 def test_two_devices_racing_on_one_household_lose_no_visit(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from skill.store.base import (
     HouseholdConflict,
     HouseholdStore,
+    StoreDeadline,
     StoredHousehold,
     StoreError,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "HouseholdKeys",
     "HouseholdStore",
     "SQLiteHouseholdStore",
+    "StoreDeadline",
     "StoreError",
     "StoredHousehold",
 ]

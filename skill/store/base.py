@@ -22,6 +22,7 @@ __all__ = [
     "HouseholdStore",
     "KeyedStore",
     "Live",
+    "StoreDeadline",
     "StoreError",
     "StoredHousehold",
     "decode_data",
@@ -50,6 +51,10 @@ class StoreError(Exception):
     def __init__(self, message: str = "", *, uncertain: bool = False) -> None:
         super().__init__(message)
         self.uncertain = uncertain
+
+
+class StoreDeadline(StoreError):
+    """The turn's store deadline passed before the call could start."""
 
 
 class HouseholdConflict(StoreError):

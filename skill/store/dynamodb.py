@@ -7,9 +7,11 @@ builds a client at import time.
 
 Retries are the store's, not botocore's: one more attempt after a throttle, a 5xx, a timeout or
 a lost connection, only while the turn's store deadline leaves room for it
-(``skill.store.deadline``). A write whose answer was lost raises an *uncertain* StoreError,
-and a write re-sent after it had landed fails its version condition: the caller tells its own
-earlier write from another device's by the request digests the item carries.
+(``skill.store.deadline``). A write whose answer was lost is not re-sent: it raises an
+*uncertain* StoreError and the caller reads the item to learn whether it landed (the item
+carries the digests of the requests that wrote it). Should a write be re-sent anyway (botocore
+retries switched back on), the copy fails its version condition and the caller reads just the
+same.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from skill.store.base import (
     HouseholdConflict,
     KeyedStore,
     Live,
+    StoreDeadline,
     StoreError,
     decode_data,
     encode_data,
@@ -170,7 +173,7 @@ class DynamoDBHouseholdStore(KeyedStore):
         for attempt in range(1, ATTEMPTS + 1):
             left = remaining()
             if left is not None and left <= 0:
-                raise StoreError(
+                raise StoreDeadline(
                     f"DynamoDB {operation}: store deadline passed", uncertain=uncertain
                 )
             try:
@@ -182,9 +185,11 @@ class DynamoDBHouseholdStore(KeyedStore):
                 problem: StoreError = _store_error(operation, exc)
                 retry = _error_code(exc) in _RETRIED_CODES
             except BotoCoreError as exc:
-                uncertain = uncertain or (operation in _WRITES and isinstance(exc, _LOST_ANSWER))
+                lost = operation in _WRITES and isinstance(exc, _LOST_ANSWER)
+                uncertain = uncertain or lost
                 problem = _store_error(operation, exc)
-                retry = isinstance(exc, _RETRIED_ERRORS)
+                # A write whose answer was lost is not re-sent blindly: the caller reads first.
+                retry = isinstance(exc, _RETRIED_ERRORS) and not lost
             problem.uncertain = uncertain
             if not retry or attempt == ATTEMPTS or not _room_for_another():
                 raise problem
@@ -206,7 +211,8 @@ def create_table(client: BaseClient, table_name: str, *, wait: bool = True) -> b
     """
     created = True
     try:
-        client.create_table(
+        _patiently(
+            client.create_table,
             TableName=table_name,
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -229,6 +235,18 @@ def create_table(client: BaseClient, table_name: str, *, wait: bool = True) -> b
     return created
 
 
+def _patiently(method: Callable[..., Any], **kwargs: Any) -> Any:
+    """An admin call, tried up to three times when its answer is slow (the store's client has
+    short timeouts and no retries); a create repeated after it landed answers ResourceInUse."""
+    for attempt in range(3):
+        try:
+            return method(**kwargs)
+        except _RETRIED_ERRORS:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 # Engines without TTL (dynalite: UnknownOperation), a table still CREATING (ResourceInUse), or
 # TTL already being switched on (Validation): none of these should stop the table being usable.
 _TTL_IGNORED = {"UnknownOperationException", "ResourceInUseException", "ValidationException"}
@@ -236,7 +254,7 @@ _TTL_IGNORED = {"UnknownOperationException", "ResourceInUseException", "Validati
 
 def _enable_ttl(client: BaseClient, table_name: str) -> None:
     try:
-        described = client.describe_time_to_live(TableName=table_name)
+        described = _patiently(client.describe_time_to_live, TableName=table_name)
         ttl = described.get("TimeToLiveDescription", {})
         if ttl.get("TimeToLiveStatus") in {"ENABLED", "ENABLING"}:
             if ttl.get("AttributeName") != TTL_ATTRIBUTE:
@@ -247,7 +265,8 @@ def _enable_ttl(client: BaseClient, table_name: str) -> None:
                     TTL_ATTRIBUTE,
                 )
             return
-        client.update_time_to_live(
+        _patiently(
+            client.update_time_to_live,
             TableName=table_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
         )

@@ -28,6 +28,7 @@ from skill.store.base import (
     HouseholdConflict,
     KeyedStore,
     Live,
+    StoreDeadline,
     StoreError,
     decode_data,
     encode_data,
@@ -179,7 +180,7 @@ class SQLiteHouseholdStore(KeyedStore):
         wait_ms = self._busy_timeout_ms if left is None else int(left * 1000)
         wait_ms = max(0, min(self._busy_timeout_ms, wait_ms))
         if left is not None and left <= 0:
-            raise StoreError("sqlite: store deadline passed")
+            raise StoreDeadline("sqlite: store deadline passed")
         if getattr(self._local, "busy_ms", None) != wait_ms:
             with self._errors("configure"):
                 connection.execute(f"PRAGMA busy_timeout = {wait_ms}")

@@ -13,7 +13,6 @@ from botocore.client import BaseClient
 from skill.store import HouseholdKeys, SQLiteHouseholdStore
 from skill.store.dynamodb import DynamoDBHouseholdStore, client_config, create_table
 
-
 REAL_LENGTH_ID = "amzn1.ask.account." + "A" * 207  # real ids are about 225 characters
 
 

@@ -96,7 +96,11 @@ def test_dynamodb_malformed_item_is_a_store_error(
     create_table(dynamo_client, table_name)
     dynamo_client.put_item(
         TableName=table_name,
-        Item={"pk": {"S": HouseholdKeys().current("h")}, "version": {"N": "1"}, "data": {"S": "[1,"}},
+        Item={
+            "pk": {"S": HouseholdKeys().current("h")},
+            "version": {"N": "1"},
+            "data": {"S": "[1,"},
+        },
     )
     with pytest.raises(StoreError, match="invalid JSON"):
         DynamoDBHouseholdStore(dynamo_client, table_name).load("h")
