@@ -10,7 +10,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from skill.content.checks import check_content
 from skill.domain.clock import system_now
 from skill.envelope import MalformedRequest, Request, read_request
 from skill.exchange import AlreadyApplied, Exchange
+from skill.locks import HouseholdBusy, HouseholdLocks
 from skill.settings import Settings
 from skill.speech.render import emergency_response
 from skill.store import (
@@ -31,6 +32,7 @@ from skill.store import (
     HouseholdKeys,
     HouseholdStore,
     StoreDeadline,
+    StoredHousehold,
     StoreError,
 )
 from skill.store.deadline import remaining, store_deadline
@@ -43,11 +45,11 @@ request_log = logging.getLogger("closer.request")
 ENVELOPE_TYPE = "ask_sdk_model.RequestEnvelope"
 
 
-STORE_SECONDS = 2.0
+STORE_SECONDS = 3.0
 """The store's share of a turn: no store call starts later (each ends by its own timeout), so
 even a frozen engine is answered in about STORE_SECONDS plus one call's timeout."""
 BACKOFF_FIRST = 0.005
-BACKOFF_CAP = 0.16
+BACKOFF_CAP = 0.08
 """After the n-th conflict in a row, wait a random time up to min(cap, first * 2**n)."""
 
 
@@ -73,6 +75,7 @@ class Closer:
     zone_override: str | None = None
     expose_keys: bool = False
     store_seconds: float = STORE_SECONDS
+    locks: HouseholdLocks = field(default_factory=HouseholdLocks)
 
     def close(self) -> None:
         """Release the store's connections (the app's teardown; the CLI calls it on exit)."""
@@ -119,6 +122,7 @@ class Closer:
         with. Conflicts are run again after a jittered wait while the deadline allows; so is
         a write whose answer was lost, once a read shows it did not land."""
         tried: dict[int, Outcome] = {}
+        found: StoredHousehold | None = None
         while True:
             fields["attempts"] += 1
             if fields["attempts"] > 1:
@@ -131,13 +135,16 @@ class Closer:
                 zone_override=self.zone_override,
                 attempt=fields["attempts"],
                 tried=tried.keys(),
+                preloaded=found,
             )
+            found = None
             outcome: Outcome | None = None
             try:
-                result = self.skill.invoke(request_envelope=model, context=exchange)
-                keys = exchange.reply.keys if exchange.reply is not None else ()
-                outcome = Outcome(result, exchange.handler, keys)
-                fields["wrote"] = exchange.commit()
+                with self.locks.held(parsed.household_id):
+                    result = self.skill.invoke(request_envelope=model, context=exchange)
+                    keys = exchange.reply.keys if exchange.reply is not None else ()
+                    outcome = Outcome(result, exchange.handler, keys)
+                    fields["wrote"] = exchange.commit()
                 return outcome
             except AlreadyApplied as applied:
                 return _applied(applied, tried, fields)
@@ -146,9 +153,11 @@ class Closer:
                     return "error.store"
                 if exchange.target is not None and outcome is not None:
                     tried[exchange.target] = outcome
-                if isinstance(problem, HouseholdConflict) and not _back_off(fields["conflicts"]):
-                    fields["outcome"] = "conflict"
-                    return "error.store"
+                if isinstance(problem, HouseholdConflict):
+                    if not _back_off(fields["conflicts"]):
+                        fields["outcome"] = "conflict"
+                        return "error.store"
+                    found = problem.current
             except Exception:
                 log.exception("turn failed outside the handlers")
                 fields["outcome"] = "error"
@@ -164,7 +173,9 @@ def _may_have_landed(problem: StoreError, fields: dict[str, Any]) -> bool:
     fields["fault"] = type(problem.__cause__ or problem).__name__
     if problem.uncertain and fields["faults"] == 1:
         return True  # read again: did it land? If not, run the turn once more
-    conflicted = isinstance(problem, StoreDeadline) and fields.get("conflicts")
+    conflicted = isinstance(problem, HouseholdBusy) or (
+        isinstance(problem, StoreDeadline) and fields.get("conflicts")
+    )
     fields["outcome"] = "conflict" if conflicted else "store_error"
     return False
 

@@ -62,6 +62,8 @@ class Exchange:
     attempt: int = 1
     tried: Collection[int] = ()
     """Versions that earlier attempts of this request tried to write."""
+    preloaded: StoredHousehold | None = None
+    """The item as a conflicting write found it: read without asking the store again."""
     session: MutableMapping[str, Any] = field(default_factory=dict)
     handler: str | None = None
     reply: Reply | None = None
@@ -78,7 +80,10 @@ class Exchange:
         """The household as stored (one read, on first use), or a new one."""
         if not self._loaded:
             household_id = self.request.household_id
-            self._stored = self.store.load(household_id) if household_id else None
+            if self.preloaded is not None:
+                self._stored = self.preloaded
+            else:
+                self._stored = self.store.load(household_id) if household_id else None
             self._loaded = True
             self._check_applied()
         return codec.decode(self._stored.data) if self._stored else Household()

@@ -25,6 +25,7 @@ from typing import Any
 import boto3
 import botocore.session
 from botocore.client import BaseClient
+from botocore.config import Config
 
 from skill.store.dynamodb import client_config
 
@@ -84,7 +85,7 @@ def moto_dynamodb() -> Iterator[str]:
         werkzeug_log.setLevel(previous_level)
 
 
-def make_client(endpoint: str) -> BaseClient:
+def make_client(endpoint: str, config: Config | None = None) -> BaseClient:
     """A DynamoDB client for ``endpoint`` with dummy credentials and the store's config.
 
     Hermetic: explicit credentials and region, and no profile lookup, so neither a missing
@@ -97,4 +98,4 @@ def make_client(endpoint: str) -> BaseClient:
         aws_secret_access_key="testing",
         region_name=REGION,
     )
-    return session.client("dynamodb", endpoint_url=endpoint, config=client_config())
+    return session.client("dynamodb", endpoint_url=endpoint, config=config or client_config())

@@ -58,7 +58,14 @@ class StoreDeadline(StoreError):
 
 
 class HouseholdConflict(StoreError):
-    """The item changed since it was read (version mismatch or it already exists)."""
+    """The item changed since it was read (version mismatch or it already exists).
+
+    ``current`` is the item as the failed write found it, when the engine says (DynamoDB
+    returns it with the failure): the caller can run the turn again without reading first.
+    """
+
+    current: StoredHousehold | None = None
+    found: Live | None = None
 
 
 class HouseholdStore(Protocol):
@@ -138,10 +145,16 @@ class KeyedStore:
     ) -> int:
         version = next_version(expected_version)
         key = self.keys.current(household_id)
-        if expected_version is None:
-            self._create(key, data, version, expires_at)
-        else:
-            self._update(key, data, expected_version, expires_at)
+        try:
+            if expected_version is None:
+                self._create(key, data, version, expires_at)
+            else:
+                self._update(key, data, expected_version, expires_at)
+        except HouseholdConflict as conflict:
+            if conflict.found is not None:
+                found = conflict.found
+                conflict.current = StoredHousehold(household_id, found.version, found.data)
+            raise
         return version
 
     def delete(self, household_id: str) -> None:

@@ -149,15 +149,34 @@ class DynamoDBHouseholdStore(KeyedStore):
         else:
             condition, names = _CONDITION_UPDATE, {"#v": "version", "#e": TTL_ATTRIBUTE}
             values = {":expected": {"N": str(expected)}, ":now": now}
-        self._call(
-            "PutItem",
-            self.client.put_item,
-            TableName=self.table_name,
-            Item=item,
-            ConditionExpression=condition,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-        )
+        try:
+            self._call(
+                "PutItem",
+                self.client.put_item,
+                TableName=self.table_name,
+                Item=item,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except HouseholdConflict as conflict:
+            conflict.found = self._found(conflict.__cause__)
+            raise
+
+    def _found(self, failure: BaseException | None) -> Live | None:
+        """The live item a failed condition found (DynamoDB returns it), if it came back whole."""
+        if not isinstance(failure, ClientError):
+            return None
+        item = failure.response.get("Item")
+        if not isinstance(item, Mapping) or "data" not in item:
+            return None
+        try:
+            version, text, expires_at = _parse(item)
+            data = decode_data(text)
+        except StoreError:
+            return None
+        return None if is_expired(expires_at, self._clock()) else Live(version, data, expires_at)
 
     def _remove(self, key: str) -> None:
         self._call("DeleteItem", self.client.delete_item, TableName=self.table_name, Key=_key(key))
@@ -183,11 +202,13 @@ class DynamoDBHouseholdStore(KeyedStore):
                 if _error_code(exc) == _CONFLICT:
                     raise HouseholdConflict(f"DynamoDB {operation}: condition failed") from exc
                 problem: StoreError = _store_error(operation, exc)
+                problem.__cause__ = exc
                 retry = _error_code(exc) in _RETRIED_CODES
             except BotoCoreError as exc:
                 lost = operation in _WRITES and isinstance(exc, _LOST_ANSWER)
                 uncertain = uncertain or lost
                 problem = _store_error(operation, exc)
+                problem.__cause__ = exc
                 # A write whose answer was lost is not re-sent blindly: the caller reads first.
                 retry = isinstance(exc, _RETRIED_ERRORS) and not lost
             problem.uncertain = uncertain
