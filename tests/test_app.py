@@ -209,15 +209,17 @@ def test_two_devices_racing_on_one_household_lose_no_visit(
                     barrier.wait()
             return loaded
 
-    app = make_app(STORE=Racing(store))
+    # two apps, as two workers: within one app a household's turns take turns
+    apps = [make_app(STORE=Racing(store)) for _ in range(2)]
     answers: list[int] = []
 
-    def device(name: str) -> None:
-        answers.append(
-            Conversation(poster(app), utterances, user_id=HOUSEHOLD, device_id=name).launch().status
+    def device(index: int) -> None:
+        alexa = Conversation(
+            poster(apps[index]), utterances, user_id=HOUSEHOLD, device_id=f"device-{index}"
         )
+        answers.append(alexa.launch().status)
 
-    threads = [threading.Thread(target=device, args=(f"device-{i}",)) for i in range(2)]
+    threads = [threading.Thread(target=device, args=(i,)) for i in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

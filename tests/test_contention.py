@@ -120,3 +120,21 @@ def test_eight_devices_hammering_one_household(
     conflicted = [e for e in entries if e.get("conflicts")]
     assert all(e["outcome"] in ("ok", "conflict") and "faults" not in e for e in conflicted)
     assert len([e for e in entries if e["outcome"] == "conflict"]) == apologies
+
+
+def test_within_one_app_a_households_turns_take_turns(
+    make_app: AppFactory,
+    store: HouseholdStore,
+    utterances: Utterances,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app(STORE=store)
+    devices = [
+        Conversation(poster(app), utterances, user_id=HOUSEHOLD, device_id=f"d{i}", now=EVENING)
+        for i in range(8)
+    ]
+    with caplog.at_level(logging.INFO, logger="closer.request"):
+        heard = run_devices(devices, 3, together=True)
+    assert check_counts(store, heard) == 0
+    entries = [json.loads(r.getMessage()) for r in caplog.records if r.name == "closer.request"]
+    assert not any(e.get("conflicts") for e in entries)
