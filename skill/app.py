@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import gc
 import json
 import logging
@@ -14,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
 
@@ -22,9 +20,10 @@ from skill.alexa_api import ShortTimeoutApiClient
 from skill.content.catalog import Catalog, LocaleCatalog, load_catalog
 from skill.content.checks import check_content
 from skill.domain.clock import system_now
-from skill.envelope import MalformedRequest, Request, read_request
+from skill.envelope import MalformedRequest, Request, fit_attributes, read_request
 from skill.exchange import AlreadyApplied, Exchange
 from skill.locks import HouseholdBusy, HouseholdLocks
+from skill.sdk_serializer import ModelSerializer
 from skill.settings import Settings
 from skill.speech.render import emergency_response
 from skill.store import (
@@ -71,7 +70,7 @@ class Closer:
     store: HouseholdStore
     verifier: RequestVerifier
     skill: CustomSkill
-    serializer: DefaultSerializer
+    serializer: ModelSerializer
     zone_override: str | None = None
     expose_keys: bool = False
     store_seconds: float = STORE_SECONDS
@@ -81,9 +80,7 @@ class Closer:
         """Release the store's connections (the app's teardown; the CLI calls it on exit)."""
         self.store.close()
 
-    def answer(
-        self, envelope: Mapping[str, Any], body: bytes
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def answer(self, envelope: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Run one turn; returns (response envelope, log fields). Never raises."""
         fields: dict[str, Any] = {"outcome": "ok", "attempts": 0}
         parsed = read_request(envelope)
@@ -91,7 +88,7 @@ class Closer:
         _log_reported_error(parsed)
         catalog = self.catalog.for_locale(parsed.locale)
         try:
-            model = self.serializer.deserialize(body.decode("utf-8"), ENVELOPE_TYPE)
+            model = self.serializer.from_data(_with_fit_session(envelope), ENVELOPE_TYPE)
         except Exception:
             fields["outcome"] = "unreadable"
             return emergency_response(catalog, "error.generic", parsed.request_type), fields
@@ -200,12 +197,20 @@ def _back_off(conflicts: int) -> bool:
     return True
 
 
+def _with_fit_session(envelope: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The envelope with a fresh, fit copy of its session attributes (see fit_attributes)."""
+    session = envelope.get("session")
+    if not isinstance(session, Mapping):
+        return envelope
+    attributes = fit_attributes(session.get("attributes"))
+    return {**envelope, "session": {**session, "attributes": attributes}}
+
+
 def _fresh_session(model: Any, envelope: Mapping[str, Any]) -> None:
     """Give a new attempt the session attributes as they arrived (an attempt changes them)."""
     session = envelope.get("session")
     if model.session is not None and isinstance(session, Mapping):
-        attributes = session.get("attributes")
-        model.session.attributes = copy.deepcopy(attributes) if isinstance(attributes, dict) else {}
+        model.session.attributes = fit_attributes(session.get("attributes"))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -241,7 +246,7 @@ def build_closer(config: dict[str, Any]) -> Closer:
         store=config.pop("STORE", None) or build_store(settings),
         verifier=verifier,
         skill=build_skill(ShortTimeoutApiClient()),
-        serializer=DefaultSerializer(),
+        serializer=ModelSerializer(),
         zone_override=config.pop("TIMEZONE_OVERRIDE", None),
     )
 
@@ -256,14 +261,16 @@ def _routes(app: Flask, closer: Closer) -> None:
                 raise VerificationError("request body too large")
             body = request.stream.read(MAX_BODY_BYTES + 1)
             verified = closer.verifier.verify(dict(request.headers), body)
-            envelope, turn_fields = closer.answer(verified.envelope, verified.body)
+            envelope, turn_fields = closer.answer(verified.envelope)
             fields.update(turn_fields)
         except (VerificationError, MalformedRequest) as problem:
             fields["reason"] = str(problem)
             _log_request(fields, started)
             return jsonify(error=str(problem)), 400
         _log_request(fields, started)
-        response = jsonify(envelope)
+        # Standard JSON only (no NaN or Infinity), compact: what Alexa parses, nothing more.
+        text = json.dumps(envelope, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+        response = Response(text, mimetype="application/json")
         if closer.expose_keys and fields.get("keys"):
             response.headers["X-Closer-Keys"] = ",".join(fields["keys"])
         return response

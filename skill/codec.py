@@ -35,7 +35,7 @@ from skill.domain.check_in import (
     Spot,
 )
 from skill.domain.clock import read_date, read_instant, stamp
-from skill.domain.household import MAX_NAMES, Household
+from skill.domain.household import MAX_NAMES, Household, speakable
 from skill.domain.plan import MAX_HELD_DAYS, MAX_RESTARTS, PlanState
 from skill.domain.questions import RECENT_LIMIT, TOTAL, QuestionProgress, is_question_id
 from skill.domain.rituals import Weekday
@@ -116,11 +116,18 @@ def decode(data: Mapping[str, Any]) -> Household:
         last_seen=read_date(data.get("last_seen")),
         timezone=tz if isinstance(tz, str) else None,
         timezone_checked=read_date(data.get("tz_checked")),
-        names=tuple(n for n in _list(data.get("names")) if isinstance(n, str))[:MAX_NAMES],
+        names=_names(data.get("names")),
         questions=decode_questions(_map(data.get("questions"))),
         check_in=decode_check_in(_map(data.get("check_in"))),
         plan=decode_plan(_map(data.get("plan"))),
     )
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """Stored names, made fit to speak (items stored before names were cleaned may hold
+    control characters)."""
+    names = (speakable(n) for n in _list(value) if isinstance(n, str))
+    return tuple(n for n in names if n)[:MAX_NAMES]
 
 
 # -- tonight's question ---------------------------------------------------------------

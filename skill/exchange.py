@@ -108,7 +108,7 @@ class Exchange:
         if household.timezone_checked == today:
             return cached or fallback
         seen = self.session.get(ZONE_SEEN)
-        if isinstance(seen, list) and len(seen) == 2 and seen[1] == today.isoformat():
+        if isinstance(seen, list) and _seen_today(seen, today):
             return zone_or_none(seen[0]) or cached or fallback
         looked_up = lookup()
         fresh = zone_or_none(looked_up)
@@ -166,3 +166,12 @@ class Exchange:
                 household = replace(household, timezone=zone_name, timezone_checked=checked_on)
                 data, changed = codec.encode(household), True
         return data if changed else None
+
+
+def _seen_today(seen: list[Any], today: date) -> bool:
+    """The session's ``zone`` attribute is [zone name or None, today's date]."""
+    return (
+        len(seen) == 2
+        and (seen[0] is None or isinstance(seen[0], str))
+        and seen[1] == today.isoformat()
+    )

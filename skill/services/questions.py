@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from skill.content.catalog import LocaleCatalog
 from skill.content.questions import order_of, text_of
 from skill.domain import questions as domain
 from skill.domain.questions import Assignment, Stage, Step
@@ -60,9 +61,9 @@ def again(turn: Turn) -> Reply:
     return reply.with_card("questions.card_title", "questions.card_body", question=text)
 
 
-def nothing_said_yet(session: Mapping[str, Any]) -> bool:
+def nothing_said_yet(session: Mapping[str, Any], catalog: LocaleCatalog) -> bool:
     """True when this session has said nothing that could be repeated."""
-    return remembered(session) is None
+    return remembered(session, catalog) is None
 
 
 def which(turn: Turn) -> Reply:

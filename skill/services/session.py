@@ -50,7 +50,7 @@ def goodbye(turn: Turn) -> Reply:
 
 
 def repeat(turn: Turn) -> Reply:
-    again = remembered(turn.session)
+    again = remembered(turn.session, turn.catalog)
     if again is None:
         return Reply.ask("repeat.nothing", "launch.returning_reprompt")
     return again
