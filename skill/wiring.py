@@ -15,6 +15,7 @@ from ask_sdk_model.services.api_client import ApiClient
 from skill.handlers import REQUEST_HANDLERS
 from skill.handlers.base import exchange_of
 from skill.handlers.errors import EXCEPTION_HANDLERS
+from skill.routing import IndexedRequestMapper
 
 
 class SessionInterceptor(AbstractRequestInterceptor):
@@ -35,4 +36,9 @@ def build_skill(api_client: ApiClient) -> CustomSkill:
         builder.add_request_handler(handler)
     for exception_handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(exception_handler)
-    return builder.create()
+    configuration = builder.skill_configuration
+    chains = [
+        chain for mapper in configuration.request_mappers for chain in mapper.request_handler_chains
+    ]
+    configuration.request_mappers = [IndexedRequestMapper(chains)]  # type: ignore[list-item]
+    return CustomSkill(skill_configuration=configuration)

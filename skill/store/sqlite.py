@@ -177,10 +177,11 @@ class SQLiteHouseholdStore(KeyedStore):
         """This thread's connection, waiting on a lock no longer than the turn's deadline."""
         connection = self._connection()
         left = remaining()
-        wait_ms = self._busy_timeout_ms if left is None else int(left * 1000)
-        wait_ms = max(0, min(self._busy_timeout_ms, wait_ms))
         if left is not None and left <= 0:
             raise StoreDeadline("sqlite: store deadline passed")
+        wait_ms = self._busy_timeout_ms
+        if left is not None and left * 1000 < wait_ms:
+            wait_ms = int(left * 1000) // 100 * 100  # in steps, so the pragma rarely changes
         if getattr(self._local, "busy_ms", None) != wait_ms:
             with self._errors("configure"):
                 connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
