@@ -268,9 +268,7 @@ def _routes(app: Flask, closer: Closer) -> None:
             _log_request(fields, started)
             return jsonify(error=str(problem)), 400
         _log_request(fields, started)
-        # Standard JSON only (no NaN or Infinity), compact: what Alexa parses, nothing more.
-        text = json.dumps(envelope, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-        response = Response(text, mimetype="application/json")
+        response = Response(RESPONSE_JSON.encode(envelope), mimetype="application/json")
         if closer.expose_keys and fields.get("keys"):
             response.headers["X-Closer-Keys"] = ",".join(fields["keys"])
         return response
@@ -318,6 +316,13 @@ def _log_reported_error(request: Request) -> None:
     log.warning("alexa reported an error: %s (%s, %s)", kind, request.request_type, reason)
 
 
+RESPONSE_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+"""Standard JSON only (no NaN or Infinity), compact; one encoder for the app's life."""
+LOG_JSON = json.JSONEncoder(sort_keys=True, separators=(", ", ": "))
+
+
 def _log_request(fields: dict[str, Any], started: float) -> None:
+    if not request_log.isEnabledFor(logging.INFO):
+        return
     fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
-    request_log.info(json.dumps(fields, sort_keys=True))
+    request_log.info(LOG_JSON.encode(fields))

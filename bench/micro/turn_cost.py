@@ -176,7 +176,9 @@ def main() -> int:
     if options.against:
         return compare(options)
     sys.path.insert(0, str(options.repo))
-    results = [measure(options.store, options.requests, options.profile) for _ in range(options.runs)]
+    results = [
+        measure(options.store, options.requests, options.profile) for _ in range(options.runs)
+    ]
     best = min(results, key=lambda r: r["cpu_ms_per_request"])
     print(
         json.dumps(
@@ -206,8 +208,16 @@ def compare(options: argparse.Namespace) -> int:
             best[str(repo)] = min(best.get(str(repo), cpu), cpu)
     before, after = best[str(options.against)], best[str(options.repo)]
     saved = (before - after) / before * 100
-    print(json.dumps({"store": options.store, "before_cpu_ms": before, "after_cpu_ms": after,
-                      "saved_percent": round(saved, 1)}))
+    print(
+        json.dumps(
+            {
+                "store": options.store,
+                "before_cpu_ms": before,
+                "after_cpu_ms": after,
+                "saved_percent": round(saved, 1),
+            }
+        )
+    )
     return 0
 
 

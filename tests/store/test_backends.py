@@ -38,6 +38,7 @@ def test_client_config_fails_fast() -> None:
     config = client_config()
     assert config.retries == {"mode": "standard", "total_max_attempts": 1}
     assert (config.connect_timeout, config.read_timeout) == (0.5, 1.0)
+    assert config.parameter_validation is False
 
 
 def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: str) -> None:
