@@ -5,8 +5,10 @@
 
 Every request is forwarded to the real engine and applied there; the plan then decides what
 the client gets for it: ``pass`` (the answer), ``late`` (the answer after ``late_seconds``,
-past the client's read timeout) or ``drop`` (the connection closed, no answer). ``count`` is
-how many requests of that operation came before. ``seen`` records (operation, action).
+past the client's read timeout) or ``drop`` (the connection closed, no answer). ``freeze``
+is an engine that stopped: the request is held ``late_seconds`` and never forwarded. ``count`` is
+how many requests of that operation came before (-1 when asked, before forwarding, whether the
+engine is frozen). ``seen`` records (operation, action).
 """
 
 from __future__ import annotations
@@ -88,6 +90,11 @@ class FaultProxy:
                     return
                 head, body = request
                 operation = head.get("x-amz-target", "").rsplit(".", 1)[-1]
+                if self.plan(operation, -1) == "freeze":
+                    self._decide(operation)
+                    time.sleep(self.late_seconds)
+                    client.close()
+                    return
                 upstream.request(head.pop(":method"), head.pop(":path"), body, head)
                 answer = upstream.getresponse()
                 raw = _raw_response(answer, answer.read())

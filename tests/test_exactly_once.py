@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,10 +19,16 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
+from skill.app import STORE_SECONDS
 from skill.devtools.conversation import Conversation, Said
 from skill.devtools.nlu import Utterances
 from skill.store import HouseholdStore
-from skill.store.dynamodb import DynamoDBHouseholdStore, client_config, create_table
+from skill.store.dynamodb import (
+    READ_TIMEOUT,
+    DynamoDBHouseholdStore,
+    client_config,
+    create_table,
+)
 from tests.conftest import EVENING, HOUSEHOLD, AppFactory, poster
 from tests.dynamo_server import make_client, moto_dynamodb
 from tests.fault_proxy import FaultProxy
@@ -163,3 +170,19 @@ def test_a_replayed_request_is_answered_but_applied_once(
     assert first.card is not None
     later = alexa.say("ask closer together to repeat the question")
     assert later.card is not None and later.card != first.card
+
+
+def test_a_frozen_engine_is_answered_within_the_store_deadline(
+    engine: str, proxy: FaultProxy, make_app: AppFactory, utterances: Utterances
+) -> None:
+    store = dynamo_store(engine, proxy, botocore_retries=False)
+    alexa = Conversation(poster(make_app(STORE=store)), utterances, user_id=HOUSEHOLD, now=EVENING)
+    alexa.launch()
+    proxy.late_seconds = 6.0
+    proxy.plan = lambda operation, count: "freeze"
+    started = time.monotonic()
+    turn = alexa.say("ask closer together for the next question")
+    seconds = time.monotonic() - started
+    assert turn.status == 200 and turn.keys == ("error.store",)
+    assert seconds < STORE_SECONDS + READ_TIMEOUT + 1.5  # the deadline, one timeout, slack
+    assert proxy.count("freeze") <= 2
