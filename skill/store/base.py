@@ -70,7 +70,8 @@ class HouseholdConflict(StoreError):
 
 class HouseholdStore(Protocol):
     def load(self, household_id: str) -> StoredHousehold | None:
-        """Exactly one read. None if the household does not exist or has expired."""
+        """One read (and one more on a miss, for an item under an older key, which is then
+        moved). None if the household does not exist or has expired."""
         ...
 
     def save(
