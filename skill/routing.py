@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ask_sdk_runtime.dispatch_components.request_components import (
-    AbstractRequestMapper,
     GenericRequestHandlerChain,
+    GenericRequestMapper,
 )
 
 from skill.handlers.base import Matcher, exchange_of
@@ -25,8 +25,11 @@ __all__ = ["IndexedRequestMapper"]
 Key = tuple[str, str | None]
 
 
-class IndexedRequestMapper(AbstractRequestMapper):
+class IndexedRequestMapper(GenericRequestMapper):
+    """A GenericRequestMapper (same chains, same answers) that looks its candidates up."""
+
     def __init__(self, chains: Sequence[GenericRequestHandlerChain]) -> None:
+        super().__init__(list(chains))
         self._chains = tuple(chains)
         self._by_key: dict[Key, tuple[GenericRequestHandlerChain, ...]] = {}
         for chain in self._chains:

@@ -40,5 +40,5 @@ def build_skill(api_client: ApiClient) -> CustomSkill:
     chains = [
         chain for mapper in configuration.request_mappers for chain in mapper.request_handler_chains
     ]
-    configuration.request_mappers = [IndexedRequestMapper(chains)]  # type: ignore[list-item]
+    configuration.request_mappers = [IndexedRequestMapper(chains)]
     return CustomSkill(skill_configuration=configuration)
