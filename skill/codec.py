@@ -6,10 +6,17 @@ any earlier version still loads. Defaults are left out when writing, which keeps
 small. The check-in under way has the same shape in the session attribute ``check_in``.
 
 Field names are part of the stored contract: never rename one, only add.
+
+Besides the household, the item carries ``rq``: digests of the requests whose writes made its
+last few versions (8 characters each, newest last; the newest made the current version). A turn
+whose write was re-sent, or answered too late, finds its own digest there; a replayed request
+finds it too (see ``skill.exchange``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
@@ -28,10 +35,10 @@ from skill.domain.check_in import (
     Slot,
     Spot,
 )
-from skill.domain.clock import read_date, read_instant, stamp
+from skill.domain.clock import read_date, read_stamp, stamp
 from skill.domain.closeness import HIGHEST, HISTORY, Closeness, WeekRating
 from skill.domain.habits import SCREEN_FREE_MINUTES, Capsule, HabitsState, Reminder, clock_time
-from skill.domain.household import MAX_NAMES, Household
+from skill.domain.household import MAX_NAMES, Household, speakable
 from skill.domain.plan import MAX_HELD_DAYS, MAX_RESTARTS, PlanState
 from skill.domain.questions import (
     DECK_CODE,
@@ -45,6 +52,51 @@ from skill.domain.rituals import Weekday
 from skill.domain.voices import Voices, is_digest
 
 Data = dict[str, Any]
+
+APPLIED = "rq"
+DIGEST_CHARS = 8
+APPLIED_KEPT = 8
+"""Enough to cover every other device of a household writing between a write and its check."""
+NO_DIGEST = "." * DIGEST_CHARS
+"""Stands for a write from a request without an id (never a base64url digest)."""
+
+
+def request_digest(request_id: str) -> str | None:
+    """A short digest of a request id (48 bits of SHA-256, base64url); None without an id."""
+    if not request_id:
+        return None
+    digest = hashlib.sha256(request_id.encode("utf-8")).digest()[:6]
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def applied_version(data: Mapping[str, Any], version: int, digest: str | None) -> int | None:
+    """The version the request with ``digest`` wrote, if it made one of the last few."""
+    text = _applied(data)
+    if digest is None:
+        return None
+    for back in range(len(text) // DIGEST_CHARS):
+        end = len(text) - back * DIGEST_CHARS
+        if text[end - DIGEST_CHARS : end] == digest:
+            return version - back
+    return None
+
+
+def with_applied(data: Data, before: Mapping[str, Any] | None, digest: str | None) -> Data:
+    """``data`` to write, carrying the request digests of ``before`` and this request's."""
+    kept = (_applied(before or {}) + (digest or NO_DIGEST))[-APPLIED_KEPT * DIGEST_CHARS :]
+    return {**data, APPLIED: kept}
+
+
+def without_applied(data: Mapping[str, Any]) -> Data:
+    """The household part of a stored item."""
+    return {name: value for name, value in data.items() if name != APPLIED}
+
+
+def _applied(data: Mapping[str, Any]) -> str:
+    text = data.get(APPLIED)
+    if not isinstance(text, str) or len(text) % DIGEST_CHARS:
+        return ""
+    return text
 
 
 def encode(household: Household) -> Data:
@@ -79,7 +131,7 @@ def decode(data: Mapping[str, Any]) -> Household:
         last_seen=read_date(data.get("last_seen")),
         timezone=tz if isinstance(tz, str) else None,
         timezone_checked=read_date(data.get("tz_checked")),
-        names=tuple(n for n in _list(data.get("names")) if isinstance(n, str))[:MAX_NAMES],
+        names=_names(data.get("names")),
         questions=decode_questions(_map(data.get("questions"))),
         check_in=decode_check_in(_map(data.get("check_in"))),
         plan=decode_plan(_map(data.get("plan"))),
@@ -89,6 +141,13 @@ def decode(data: Mapping[str, Any]) -> Household:
         voices=decode_voices(_map(data.get("voices"))),
         habits=decode_habits(_map(data.get("habits"))),
     )
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """Stored names, made fit to speak (items stored before names were cleaned may hold
+    control characters)."""
+    names = (speakable(n) for n in _list(value) if isinstance(n, str))
+    return tuple(n for n in names if n)[:MAX_NAMES]
 
 
 # -- tonight's question ---------------------------------------------------------------
@@ -342,7 +401,7 @@ def decode_progress(data: Any) -> Progress | None:
     if not isinstance(data, Mapping):
         return None
     phase = _phase(data.get("phase"))
-    since, until = read_instant(data.get("since")), read_instant(data.get("until"))
+    since, until = read_stamp(data.get("since")), read_stamp(data.get("until"))
     if phase is None or since is None or until is None:
         return None
     slots = (_slot(raw) for raw in _list(data.get("slots")))
@@ -353,7 +412,7 @@ def decode_progress(data: Any) -> Progress | None:
         morning=data.get("morning") is True,
         appreciation=data.get("appreciation") is True,
         starter=_either(data.get("starter")),
-        began=read_instant(data.get("began")),
+        began=read_stamp(data.get("began")),
         slots=tuple(slot for slot in slots if slot is not None),
         held=_spot(_list(data.get("held"))),
     )

@@ -6,6 +6,7 @@ reads a :class:`Request`, never the raw JSON.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -173,6 +174,40 @@ def _touched_intent(request: Mapping[str, Any]) -> str | None:
 def _person(system: Mapping[str, Any]) -> str | None:
     person_id = _str(_map(system.get("person")).get("personId"))
     return person_digest(person_id) if person_id else None
+
+
+MAX_ATTRIBUTE_DEPTH = 12
+"""Deeper than anything the skill writes into the session (its own attributes nest 4 deep)."""
+
+
+def fit_attributes(raw: Any) -> dict[str, Any]:
+    """A fresh copy of the session attributes fit to work with and echo back: each attribute
+    that nests deeper than MAX_ATTRIBUTE_DEPTH or holds NaN or an infinity is left out."""
+    if not isinstance(raw, Mapping):
+        return {}
+    fit: dict[str, Any] = {}
+    for name, value in raw.items():
+        copied = _fit(value, MAX_ATTRIBUTE_DEPTH)
+        if isinstance(name, str) and copied is not _UNFIT:
+            fit[name] = copied
+    return fit
+
+
+_UNFIT = object()
+
+
+def _fit(value: Any, depth: int) -> Any:
+    if isinstance(value, str | bool | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _UNFIT
+    if depth <= 0 or not isinstance(value, list | Mapping):
+        return _UNFIT
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
+    copied = {key: _fit(item, depth - 1) for key, item in items}
+    if any(item is _UNFIT for item in copied.values()):
+        return _UNFIT
+    return copied if isinstance(value, Mapping) else list(copied.values())
 
 
 def _instant(value: Any) -> datetime:

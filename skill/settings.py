@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from skill.domain.clock import zone_or_none
@@ -33,6 +33,10 @@ class Settings:
     aws_region: str | None = None
     default_timezone: str = "America/New_York"
     content_dir: Path = PROJECT_ROOT / "content"
+    household_secret: str | None = field(default=None, repr=False)
+    """HMAC secret of the household keys (``skill.store.keys``); None: the built-in one."""
+    household_secret_previous: str | None = field(default=None, repr=False)
+    """The secret before a rotation: households still under it move on their next read."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +54,8 @@ class Settings:
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             default_timezone=env.get("CLOSER_DEFAULT_TIMEZONE") or "America/New_York",
             content_dir=Path(env.get("CLOSER_CONTENT_DIR") or PROJECT_ROOT / "content"),
+            household_secret=env.get("CLOSER_HOUSEHOLD_SECRET") or None,
+            household_secret_previous=env.get("CLOSER_HOUSEHOLD_SECRET_PREVIOUS") or None,
         )
 
     def check(self) -> None:
@@ -62,5 +68,7 @@ class Settings:
             raise SettingsError(f"CLOSER_STORE must be one of {', '.join(STORES)}")
         if self.store == "dynamodb" and not self.aws_region:
             raise SettingsError("AWS_REGION is required when CLOSER_STORE=dynamodb")
+        if self.household_secret is not None and len(self.household_secret) < 16:
+            raise SettingsError("CLOSER_HOUSEHOLD_SECRET must be at least 16 characters")
         if zone_or_none(self.default_timezone) is None:
             raise SettingsError(f"CLOSER_DEFAULT_TIMEZONE {self.default_timezone!r} is not a zone")

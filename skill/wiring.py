@@ -1,20 +1,21 @@
-"""Builds the ask-sdk CustomSkill: interceptors, the routing table, exception handlers."""
+"""Builds the ask-sdk CustomSkill: interceptors, the routing table, exception handlers.
+
+The household is written by the app after the skill has answered (``Exchange.commit``), so a
+write that fails or conflicts leaves the answer in hand.
+"""
 
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components.request_components import (
-    AbstractRequestInterceptor,
-    AbstractResponseInterceptor,
-)
+from ask_sdk_core.dispatch_components.request_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-from ask_sdk_model.response import Response
 from ask_sdk_model.services.api_client import ApiClient
 
 from skill.handlers import REQUEST_HANDLERS
 from skill.handlers.base import exchange_of
 from skill.handlers.errors import EXCEPTION_HANDLERS
+from skill.routing import IndexedRequestMapper
 
 
 class SessionInterceptor(AbstractRequestInterceptor):
@@ -28,19 +29,16 @@ class SessionInterceptor(AbstractRequestInterceptor):
             exchange_of(handler_input).session = attributes
 
 
-class CommitInterceptor(AbstractResponseInterceptor):
-    """Writes the household once, if the turn changed it, conditional on its version."""
-
-    def process(self, handler_input: HandlerInput, response: Response) -> None:
-        exchange_of(handler_input).commit()
-
-
 def build_skill(api_client: ApiClient) -> CustomSkill:
     builder = CustomSkillBuilder(api_client=api_client)
     builder.add_global_request_interceptor(SessionInterceptor())
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
-    builder.add_global_response_interceptor(CommitInterceptor())
     for exception_handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(exception_handler)
-    return builder.create()
+    configuration = builder.skill_configuration
+    chains = [
+        chain for mapper in configuration.request_mappers for chain in mapper.request_handler_chains
+    ]
+    configuration.request_mappers = [IndexedRequestMapper(chains)]
+    return CustomSkill(skill_configuration=configuration)

@@ -13,10 +13,13 @@ from flask import Flask
 
 from skill.app import create_app
 from skill.content.catalog import Catalog, LocaleCatalog, load_catalog
+from skill.content.checks import check_content
 from skill.devtools.conversation import Conversation
 from skill.devtools.models import load_model
 from skill.devtools.nlu import Utterances
 from skill.settings import Settings
+from skill.speech.screens import ScreenLibrary
+from skill.speech.screens import prepare as prepare_screens
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.fake_alexa_api import FakeAlexaApi, fake_alexa_api
 
@@ -27,7 +30,15 @@ EVENING = datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo(DEFAULT_ZONE))
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load_catalog(Settings().content_dir)
+    """The project's content, loaded and checked once (as create_app does at start-up)."""
+    loaded = load_catalog(Settings().content_dir)
+    check_content(loaded)
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def screens(catalog: Catalog) -> ScreenLibrary:
+    return prepare_screens(Settings().content_dir, catalog)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +62,9 @@ AppFactory = Callable[..., Flask]
 
 
 @pytest.fixture
-def make_app(store: SQLiteHouseholdStore, catalog: Catalog) -> AppFactory:
+def make_app(
+    store: SQLiteHouseholdStore, catalog: Catalog, screens: ScreenLibrary
+) -> AppFactory:
     """Build the app with verification off; keyword arguments override config keys."""
 
     def build(**overrides: Any) -> Flask:
@@ -60,6 +73,7 @@ def make_app(store: SQLiteHouseholdStore, catalog: Catalog) -> AppFactory:
             "SETTINGS": Settings(verify=False, default_timezone=DEFAULT_ZONE),
             "STORE": store,
             "CATALOG": catalog,
+            "SCREENS": screens,
             "TIMEZONE_OVERRIDE": DEFAULT_ZONE,
         }
         config.update(overrides)

@@ -22,6 +22,7 @@ from skill.devtools import conversation
 from skill.devtools.conversation import Conversation
 from skill.devtools.models import load_model
 from skill.devtools.nlu import Utterances
+from tests.stamps import stamped
 
 ZONE = "America/New_York"
 EVENING = datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo(ZONE))
@@ -49,9 +50,7 @@ SCRIPT: tuple[str, ...] = (
 @contextmanager
 def numbered_ids() -> Iterator[None]:
     counter = itertools.count(1)
-    with mock.patch.object(
-        conversation.uuid, "uuid4", lambda: uuid.UUID(int=next(counter))
-    ):
+    with mock.patch.object(conversation.uuid, "uuid4", lambda: uuid.UUID(int=next(counter))):
         yield
 
 
@@ -73,7 +72,7 @@ def responses(
     with numbered_ids():
         for line in SCRIPT:
             if line == WAIT and "check_in" in talk.attributes:
-                until = datetime.fromisoformat(talk.attributes["check_in"]["until"])
+                until = stamped(talk.attributes["check_in"]["until"])
                 talk.now = until.astimezone(talk.now.tzinfo) + timedelta(seconds=1)
             elif line != WAIT:
                 talk.say(line)

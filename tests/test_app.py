@@ -171,12 +171,31 @@ def test_a_conflict_reruns_the_turn_once(
     assert stored is not None and stored.data["visits"] == 1
 
 
-def test_two_conflicts_in_a_row_get_the_apology(
+def test_conflicts_are_run_again_with_jitter_until_the_turn_lands(
     make_app: AppFactory, store: SQLiteHouseholdStore, utterances: Utterances
 ) -> None:
-    app = make_app(STORE=FlakyStore(store, conflicts=2))
-    turn = Conversation(poster(app), utterances, user_id=HOUSEHOLD).launch()
+    flaky = FlakyStore(store, conflicts=5)
+    turn = Conversation(poster(make_app(STORE=flaky)), utterances, user_id=HOUSEHOLD).launch()
+    assert turn.status == 200 and turn.keys == ("launch.first",)
+    assert flaky.saves == 6
+    stored = store.load(HOUSEHOLD)
+    assert stored is not None and stored.data["visits"] == 1
+
+
+def test_conflicts_past_the_deadline_get_the_apology_logged_as_conflicts(
+    make_app: AppFactory,
+    store: SQLiteHouseholdStore,
+    utterances: Utterances,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app(STORE=FlakyStore(store, conflicts=10**6))
+    app.extensions["closer"].store_seconds = 0.3
+    with caplog.at_level(logging.INFO):
+        turn = Conversation(poster(app), utterances, user_id=HOUSEHOLD).launch()
     assert turn.status == 200 and turn.keys == ("error.store",)
+    entry = json.loads([r.getMessage() for r in caplog.records if r.name == "closer.request"][-1])
+    assert entry["outcome"] == "conflict" and entry["conflicts"] >= 3
+    assert "faults" not in entry
 
 
 def test_two_devices_racing_on_one_household_lose_no_visit(
@@ -193,15 +212,17 @@ def test_two_devices_racing_on_one_household_lose_no_visit(
                     barrier.wait()
             return loaded
 
-    app = make_app(STORE=Racing(store))
+    # two apps, as two workers: within one app a household's turns take turns
+    apps = [make_app(STORE=Racing(store)) for _ in range(2)]
     answers: list[int] = []
 
-    def device(name: str) -> None:
-        answers.append(
-            Conversation(poster(app), utterances, user_id=HOUSEHOLD, device_id=name).launch().status
+    def device(index: int) -> None:
+        alexa = Conversation(
+            poster(apps[index]), utterances, user_id=HOUSEHOLD, device_id=f"device-{index}"
         )
+        answers.append(alexa.launch().status)
 
-    threads = [threading.Thread(target=device, args=(f"device-{i}",)) for i in range(2)]
+    threads = [threading.Thread(target=device, args=(i,)) for i in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

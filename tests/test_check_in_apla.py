@@ -13,12 +13,13 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from skill.devtools.conversation import Conversation, Said
+from tests.stamps import stamped
 
 SOUNDBANK = re.compile(r"^soundbank://soundlibrary/[a-z0-9_]+(?:/[a-z0-9_]+)+$")
 SSML_TAGS = {"speak", "break", "prosody"}
@@ -207,14 +208,14 @@ def check_document(document: Mapping[str, Any], keys: tuple[str, ...]) -> None:
 
 def wait_out(alexa: Conversation) -> None:
     """Let the last response's audio play to its end."""
-    until = datetime.fromisoformat(alexa.attributes["check_in"]["until"])
+    until = stamped(alexa.attributes["check_in"]["until"])
     alexa.now = max(alexa.now, until.astimezone(alexa.now.tzinfo) + timedelta(seconds=1))
 
 
 def into(alexa: Conversation, phase: str, seconds: int) -> None:
     """Move the clock to ``seconds`` into a timed phase of the last response's audio."""
     state = alexa.attributes["check_in"]
-    since = datetime.fromisoformat(state["since"]).astimezone(alexa.now.tzinfo)
+    since = stamped(state["since"]).astimezone(alexa.now.tzinfo)
     slot = next(s for s in state["slots"] if s[0] == phase)
     alexa.now = since + timedelta(milliseconds=slot[1] - slot[2] + seconds * 1000) - alexa.step
 

@@ -50,10 +50,10 @@ EXAMPLE: dict[str, Any] = {
         "recent": [["2026-04-01", 11, 0], ["2026-04-05", 2, 1], ["2026-04-08", 12, 0]],
         "active": {
             "phase": "paused",
-            "since": "2026-04-10T20:15:00.000+00:00",
-            "until": "2026-04-10T20:15:00.000+00:00",
+            "since": 1775852100000,
+            "until": 1775852100000,
             "starter": 1,
-            "began": "2026-04-10T20:10:05.000+00:00",
+            "began": 1775851805000,
             "slots": [["speak_1", 4200, 0, 120000, 120000, 0]],
             "held": ["speak_1", 40000, 120000, 0],
         },
@@ -111,6 +111,26 @@ def test_the_example_item_round_trips_exactly_and_is_small() -> None:
     assert size <= 1024, size
 
 
+def test_instants_stored_as_iso_strings_read_as_the_same_instants() -> None:
+    active = EXAMPLE["check_in"]["active"]
+    iso = {
+        **active,
+        "since": "2026-04-10T20:15:00.000+00:00",
+        "until": "2026-04-10T21:15:00.000+01:00",
+        "began": "2026-04-10T20:10:05.000+00:00",
+    }
+    progress = codec.decode_progress(iso)
+    assert progress is not None
+    assert progress == codec.decode_progress(active)
+    assert codec.encode_progress(progress) == active
+
+
+@pytest.mark.parametrize("odd", [True, -1, 10**16, 1.5, "1775852100000"])
+def test_an_instant_that_is_not_one_reads_as_missing(odd: Any) -> None:
+    active = {**EXAMPLE["check_in"]["active"], "since": odd}
+    assert codec.decode_progress(active) is None
+
+
 def test_a_new_household_stores_only_its_visit_count() -> None:
     assert codec.encode(Household()) == {"visits": 0}
     assert codec.decode({}) == Household()
@@ -135,9 +155,7 @@ def test_malformed_values_read_as_their_defaults(broken: dict[str, Any]) -> None
     assert codec.decode(json.loads(json.dumps(codec.encode(household)))) == household
     assert household.visits >= 0 and household.questions.position <= 36
     assert household.check_in.active is None
-    assert household.check_in.settings.turn_s == 120 or "settings" not in broken.get(
-        "check_in", {}
-    )
+    assert household.check_in.settings.turn_s == 120 or "settings" not in broken.get("check_in", {})
 
 
 A_YEAR_IN: dict[str, Any] = {

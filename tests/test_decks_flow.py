@@ -14,9 +14,10 @@ from skill.content.decks import catalog_decks, every_question
 from skill.devtools.conversation import Conversation, Said
 from skill.devtools.models import load_model
 from skill.domain.questions import QuestionProgress
-from skill.store.base import KEY_PREFIX, encode_data
+from skill.store.keys import HouseholdKeys
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD, ConversationFactory
+from tests.test_item_size import item_bytes
 
 ASK = "ask closer together for tonight's question"
 MAX_WORDS = 60
@@ -47,14 +48,8 @@ def after_the_36(store: SQLiteHouseholdStore, night: date = date(2026, 3, 9)) ->
 
 
 def item_size(household_id: str, data: dict[str, Any]) -> int:
-    """The DynamoDB item's size as billed: attribute names plus values (numbers as digits)."""
-    attributes = {
-        "pk": KEY_PREFIX + household_id,
-        "version": "99999",
-        "data": encode_data(data),
-        "expires_at": "1999999999",
-    }
-    return sum(len(name.encode()) + len(value.encode()) for name, value in attributes.items())
+    """The DynamoDB item's size as billed (see tests.test_item_size)."""
+    return item_bytes(HouseholdKeys().current(household_id), 99_999, data)
 
 
 # -- what decks there are ---------------------------------------------------------

@@ -99,8 +99,25 @@ def test_the_instance_role_may_only_touch_items_of_that_one_table(stack: dict[st
     assert "ManagedPolicyArns" not in role["Properties"]
     granted = statements(role)
     assert all(s["Effect"] == "Allow" and "NotAction" not in s for s in granted)
-    assert {a for s in granted for a in as_list(s["Action"])} == ITEM_ACTIONS
-    assert all(as_list(s["Resource"]) == [{"Fn::GetAtt": [table_name, "Arn"]}] for s in granted)
+    on_table = [s for s in granted if s["Resource"] == {"Fn::GetAtt": [table_name, "Arn"]}]
+    assert {a for s in on_table for a in as_list(s["Action"])} == ITEM_ACTIONS
+    secret, _ = only(stack, "AWS::SecretsManager::Secret")
+    others = [s for s in granted if s not in on_table]
+    assert others == [
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": secret}}
+    ]
+
+
+def test_the_household_key_secret_is_generated_kept_and_given_to_the_service(
+    stack: dict[str, Any],
+) -> None:
+    name, secret = only(stack, "AWS::SecretsManager::Secret")
+    assert secret["DeletionPolicy"] == secret["UpdateReplacePolicy"] == "Retain"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 16
+    _, service = only(stack, "AWS::AppRunner::Service")
+    image = service["Properties"]["SourceConfiguration"]["ImageRepository"]
+    secrets = image["ImageConfiguration"]["RuntimeEnvironmentSecrets"]
+    assert secrets == [{"Name": "CLOSER_HOUSEHOLD_SECRET", "Value": {"Ref": name}}]
 
 
 def test_no_other_role_can_reach_dynamodb(stack: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from skill.speech.apla import SOUNDS, speech_ms
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests import no_screen_script
 from tests.conftest import EVENING, AppFactory, ConversationFactory
+from tests.stamps import stamped
 from tests.test_check_in_apla import wait_out
 
 APL = "Alexa.Presentation.APL.RenderDocument"
@@ -298,8 +299,8 @@ def test_the_countdown_starts_where_the_audio_times_the_phase(show: Conversation
     assert rows[0]["lengthMs"] == 120_000 and rows[1]["lengthMs"] == 60_000
     assert rows[1]["showFromMs"] == rows[0]["showUntilMs"]
     data = screen(turn)["datasources"]["checkIn"]
-    since = datetime.fromisoformat(turn.session["check_in"]["since"])
-    until = datetime.fromisoformat(turn.session["check_in"]["until"])
+    since = stamped(turn.session["check_in"]["since"])
+    until = stamped(turn.session["check_in"]["until"])
     assert data["ticks"] == math.ceil((until - since) / timedelta(seconds=1))
     assert data["after"]["showFromMs"] == rows[-1]["showUntilMs"]
     assert data["after"]["title"].endswith("did that capture it?")

@@ -9,7 +9,8 @@ product / floor is exactly what the product adds on top of the unavoidable. Per 
   per URL does after its first request);
 * parse the JSON body, check the request timestamp is within 150 s of now and that the
   ``applicationId`` is the skill's (Alexa requires both);
-* the household's item: ``/alexa/read`` does one strongly consistent ``GetItem``;
+* the household's item, keyed like the product's (``h#`` and an HMAC digest of the userId,
+  ``skill.store.keys``): ``/alexa/read`` does one strongly consistent ``GetItem``;
   ``/alexa/write`` does that and one conditional ``PutItem`` (the item read, one version on,
   on condition of the version read; or, for a new household, a new item of
   ``FLOOR_NEW_ITEM_BYTES`` on condition it does not exist yet). ``/alexa`` touches no store.
@@ -46,13 +47,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from skill.store.dynamodb import client_config
+from skill.store.keys import BUILT_IN_SECRET, digest_key
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 TOLERANCE = timedelta(seconds=150)
 MAX_BODY = 128 * 1024
-KEY_PREFIX = "household#"
 REPLY = json.dumps(
     {
         "version": "1.0",
@@ -108,7 +109,7 @@ class Store:
     def read(self, household: str) -> dict[str, Any] | None:
         found = self.client.get_item(
             TableName=self.table,
-            Key={"pk": {"S": KEY_PREFIX + household}},
+            Key={"pk": {"S": digest_key(BUILT_IN_SECRET, household)}},
             ConsistentRead=True,
             ProjectionExpression="#v, #d, #e",
             ExpressionAttributeNames={"#v": "version", "#d": "data", "#e": "expires_at"},
@@ -117,7 +118,7 @@ class Store:
         return item
 
     def write(self, household: str, item: dict[str, Any] | None) -> None:
-        pk = KEY_PREFIX + household
+        pk = digest_key(BUILT_IN_SECRET, household)
         if item is None:
             data = padded_data(self.new_item_bytes, len(pk.encode("utf-8")))
             new = {"pk": {"S": pk}, "version": {"N": "1"}, "data": {"S": data}}

@@ -45,6 +45,9 @@ class LocaleCatalog:
     _parsed: dict[Callable[..., Any], Any] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _needs: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def parsed(self, parse: Callable[[LocaleCatalog], T]) -> T:
         """``parse(self)``, worked out once: content does not change while the app runs."""
@@ -54,6 +57,16 @@ class LocaleCatalog:
 
     def has(self, key: str) -> bool:
         return key in self.lines
+
+    def can_say(self, key: str, params: Mapping[str, Any]) -> bool:
+        """True when ``key`` exists and ``params`` name every placeholder it needs (a session
+        attribute may name a key from before a deploy that removed or re-parameterised it)."""
+        if key not in self.lines:
+            return False
+        needs = self._needs.get(key)
+        if needs is None:
+            needs = self._needs[key] = _placeholders(self.lines[key])
+        return all(name in params for name in needs)
 
     def missing(self, keys: Iterable[str]) -> list[str]:
         """The keys a feature needs that this catalog lacks, in the order given."""

@@ -50,6 +50,7 @@ KEYS: frozenset[str] = frozenset(
         "yes_no.unexpected_reprompt",
         # error
         "error.generic",
+        "error.replayed",
         "error.store",
         # questions
         "questions.card_body",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -13,6 +14,20 @@ from skill.domain.questions import QuestionProgress
 from skill.domain.voices import Voices
 
 MAX_NAMES = 2
+SSML_HOSTILE = frozenset('<>&"\\{}')
+
+
+def speakable(text: str) -> str:
+    """``text`` fit to speak and to store: control and format characters, line separators and
+    SSML-hostile characters are dropped, and runs of spaces become one."""
+    kept = (
+        " " if char.isspace() else char
+        for char in text
+        if char not in SSML_HOSTILE
+        and (char.isspace() or unicodedata.category(char)[0] != "C")
+        and unicodedata.category(char) not in ("Zl", "Zp")
+    )
+    return " ".join("".join(kept).split())
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ def answer_for(turn: Turn, request: Request) -> Answer | None:
     asked = asked_for(turn)
     if asked is not None:
         return asked if asked.fits(request) else None
-    if questions.nothing_said_yet(turn.session) and OPENING.fits(request):
+    if questions.nothing_said_yet(turn.session, turn.catalog) and OPENING.fits(request):
         return OPENING
     return None
 

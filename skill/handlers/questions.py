@@ -48,7 +48,7 @@ class RepeatWithNothingSaidHandler(Handler):
     intents = ("AMAZON.RepeatIntent",)
 
     def applies(self, exchange: Exchange) -> bool:
-        return questions.nothing_said_yet(exchange.session)
+        return questions.nothing_said_yet(exchange.session, exchange.catalog)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return questions.again(turn)

@@ -39,6 +39,7 @@ from skill.domain.check_in import (
     turn_minutes_allowed,
 )
 from skill.domain.check_in import start as fresh
+from skill.domain.household import speakable
 from skill.domain.timeline import Cue, Segment, Timeline
 from skill.domain.voices import renamed
 from skill.reply import ASKED, CONTEXT, PENDING, Ask, Question, Reply, Say
@@ -423,7 +424,7 @@ def _say(cue: Cue) -> Say:
 
 
 def _clean_name(name: str | None) -> str:
-    words = (name or "").split()
+    words = speakable(name or "").split()
     return " ".join(word[:1].upper() + word[1:] for word in words)[:NAME_LENGTH]
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from skill.content.catalog import LocaleCatalog
 from skill.content.decks import (
     catalog_decks,
     deck_by_code,
@@ -127,9 +128,9 @@ def surprise(turn: Turn) -> Reply:
     return _present(turn, result)
 
 
-def nothing_said_yet(session: Mapping[str, Any]) -> bool:
+def nothing_said_yet(session: Mapping[str, Any], catalog: LocaleCatalog) -> bool:
     """True when this session has said nothing that could be repeated."""
-    return remembered(session) is None
+    return remembered(session, catalog) is None
 
 
 def which(turn: Turn) -> Reply:

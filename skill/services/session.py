@@ -65,7 +65,7 @@ def goodbye(turn: Turn) -> Reply:
 
 
 def repeat(turn: Turn) -> Reply:
-    again = remembered(turn.session)
+    again = remembered(turn.session, turn.catalog)
     if again is None:
         return Reply.ask("repeat.nothing", "launch.returning_reprompt")
     return again
@@ -74,7 +74,7 @@ def repeat(turn: Turn) -> Reply:
 def again(turn: Turn) -> Reply:
     """A turn that did not answer the question just asked: say so, ask it again, and keep
     waiting for the answer (so the next "yes" or "Sunday" still counts)."""
-    last = remembered(turn.session)
+    last = remembered(turn.session, turn.catalog)
     if last is None or not (turn.pending or turn.asked):
         return fallback(turn)
     question = last.reprompt or last.speech

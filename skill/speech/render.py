@@ -12,6 +12,7 @@ from ask_sdk_model.ui.ask_for_permissions_consent_card import AskForPermissionsC
 from ask_sdk_model.ui.simple_card import SimpleCard
 
 from skill.content.catalog import LocaleCatalog
+from skill.domain.household import speakable
 from skill.reply import ASKED, PENDING, REPEAT, Ask, Question, Reply, Say
 from skill.speech.apla import render_directive
 from skill.speech.screens import screen_directive
@@ -106,22 +107,14 @@ def _remember(session: MutableMapping[str, Any], reply: Reply) -> None:
             session[REPEAT]["asked"] = reply.asked.value
 
 
-def remembered(session: Mapping[str, Any]) -> Reply | None:
-    """The last reply said in this session, to say again."""
+def remembered(session: Mapping[str, Any], catalog: LocaleCatalog) -> Reply | None:
+    """The last reply said in this session, to say again; None when the session holds none
+    this catalog can say (a line from before a deploy, odd values)."""
     saved = session.get(REPEAT)
     if not isinstance(saved, dict):
         return None
-
-    def lines(name: str) -> tuple[Say, ...]:
-        raw = saved.get(name)
-        out: list[Say] = []
-        for item in raw if isinstance(raw, list) else ():
-            if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
-                out.append(Say(item[0], item[1] if isinstance(item[1], dict) else {}))
-        return tuple(out)
-
-    speech, reprompt = lines("speech"), lines("reprompt")
-    if not speech:
+    speech, reprompt = _lines(saved.get("speech"), catalog), _lines(saved.get("reprompt"), catalog)
+    if not speech or reprompt is None:
         return None
     return Reply(
         speech=speech,
@@ -130,6 +123,36 @@ def remembered(session: Mapping[str, Any]) -> Reply | None:
         pending=Ask.read(saved.get("pending")) if reprompt else None,
         asked=Question.read(saved.get("asked")) if reprompt else None,
     )
+
+
+MAX_PARAM = 400
+
+
+def _lines(raw: Any, catalog: LocaleCatalog) -> tuple[Say, ...] | None:
+    """Saved lines as Says, or None if any of them cannot be said as saved."""
+    out: list[Say] = []
+    for item in raw if isinstance(raw, list) else ():
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            return None
+        params = _params(item[1])
+        if params is None or not catalog.can_say(item[0], params):
+            return None
+        out.append(Say(item[0], params))
+    return tuple(out)
+
+
+def _params(raw: Any) -> dict[str, str | int] | None:
+    if not isinstance(raw, dict):
+        return None
+    params: dict[str, str | int] = {}
+    for name, value in raw.items():
+        if isinstance(value, str):
+            params[name] = speakable(value)[:MAX_PARAM]
+        elif isinstance(value, int) and not isinstance(value, bool):
+            params[name] = value
+        else:
+            return None
+    return params
 
 
 SILENT_REQUESTS = ("SessionEndedRequest", "System.ExceptionEncountered", "AlexaSkillEvent.")

@@ -9,17 +9,19 @@ from __future__ import annotations
 from skill.store.base import (
     HouseholdConflict,
     HouseholdStore,
+    StoreDeadline,
     StoredHousehold,
     StoreError,
-    household_key,
 )
+from skill.store.keys import HouseholdKeys
 from skill.store.sqlite import SQLiteHouseholdStore
 
 __all__ = [
     "HouseholdConflict",
+    "HouseholdKeys",
     "HouseholdStore",
     "SQLiteHouseholdStore",
+    "StoreDeadline",
     "StoreError",
     "StoredHousehold",
-    "household_key",
 ]

@@ -4,11 +4,18 @@ Semantics match the DynamoDB store exactly: a save with ``expected_version=None`
 when no live item exists; a save with a version succeeds only when the live item still has it.
 Each thread gets its own connection (the app runs under gunicorn threads), all closed by
 ``close()``. Every sqlite3 failure (locked, read-only, disk full, corrupt) becomes a StoreError.
+A locked file waits no longer than the turn's store deadline (``skill.store.deadline``).
+
+Households are private: a directory the store creates is 0700, and the file (with its -wal and
+-shm, which SQLite creates with the file's mode) is 0600, tightened if it was looser.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,16 +26,23 @@ from typing import Any
 
 from skill.store.base import (
     HouseholdConflict,
-    StoredHousehold,
+    KeyedStore,
+    Live,
+    StoreDeadline,
     StoreError,
     decode_data,
     encode_data,
-    household_key,
     is_expired,
-    next_version,
 )
+from skill.store.deadline import remaining
+from skill.store.keys import HouseholdKeys
 
 __all__ = ["SQLiteHouseholdStore"]
+
+log = logging.getLogger(__name__)
+
+DIRECTORY_MODE = 0o700
+FILE_MODE = 0o600
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS households (
@@ -43,9 +57,9 @@ _SELECT = "SELECT version, data, expires_at FROM households WHERE pk = ?"
 
 # A new household may replace an item only when that item has expired (TTL deletion is lazy).
 _INSERT = """
-INSERT INTO households (pk, version, data, expires_at) VALUES (?, 1, ?, ?)
+INSERT INTO households (pk, version, data, expires_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (pk) DO UPDATE
-    SET version = 1, data = excluded.data, expires_at = excluded.expires_at
+    SET version = excluded.version, data = excluded.data, expires_at = excluded.expires_at
     WHERE households.expires_at IS NOT NULL AND households.expires_at < ?
 """
 
@@ -58,7 +72,7 @@ WHERE pk = ? AND version = ? AND (expires_at IS NULL OR expires_at >= ?)
 _DELETE = "DELETE FROM households WHERE pk = ?"
 
 
-class SQLiteHouseholdStore:
+class SQLiteHouseholdStore(KeyedStore):
     """HouseholdStore on a local SQLite file (created with its parent directories)."""
 
     def __init__(
@@ -67,8 +81,10 @@ class SQLiteHouseholdStore:
         *,
         busy_timeout_ms: int = 2000,
         clock: Callable[[], float] = time.time,
+        keys: HouseholdKeys | None = None,
     ) -> None:
         self.path = Path(path)
+        self.keys = keys or HouseholdKeys()
         self._busy_timeout_ms = busy_timeout_ms
         self._clock = clock
         self._local = threading.local()
@@ -76,7 +92,7 @@ class SQLiteHouseholdStore:
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(self.path)
         except OSError as exc:
             raise StoreError(f"sqlite open failed: {exc.strerror or exc}") from exc
         try:
@@ -86,45 +102,35 @@ class SQLiteHouseholdStore:
             self.close()
             raise
 
-    def load(self, household_id: str) -> StoredHousehold | None:
+    def _get(self, key: str) -> Live | None:
         with self._errors("load"):
-            row = self._connection().execute(_SELECT, (household_key(household_id),)).fetchone()
+            row = self._statement().execute(_SELECT, (key,)).fetchone()
         if row is None:
             return None
         version, text, expires_at = row
         if is_expired(expires_at, self._clock()):
             return None
-        return StoredHousehold(household_id, int(version), decode_data(text))
+        return Live(int(version), decode_data(text), expires_at)
 
-    def save(
-        self,
-        household_id: str,
-        data: dict[str, Any],
-        expected_version: int | None,
-        *,
-        expires_at: int | None = None,
-    ) -> int:
-        version = next_version(expected_version)
-        text = encode_data(data)
-        key = household_key(household_id)
-        now = self._clock()
-        with self._errors("save"):
-            if expected_version is None:
-                cursor = self._connection().execute(_INSERT, (key, text, expires_at, now))
-            else:
-                params = (version, text, expires_at, key, expected_version, now)
-                cursor = self._connection().execute(_UPDATE, params)
+    def _create(self, key: str, data: dict[str, Any], version: int, expires_at: int | None) -> None:
+        params = (key, version, encode_data(data), expires_at, self._clock())
+        self._write("save", _INSERT, params)
+
+    def _update(
+        self, key: str, data: dict[str, Any], expected: int, expires_at: int | None
+    ) -> None:
+        params = (expected + 1, encode_data(data), expires_at, key, expected, self._clock())
+        self._write("save", _UPDATE, params)
+
+    def _write(self, operation: str, sql: str, params: tuple[Any, ...]) -> None:
+        with self._errors(operation):
+            cursor = self._statement().execute(sql, params)
         if cursor.rowcount != 1:
-            if expected_version is None:
-                raise HouseholdConflict(f"household {household_id!r} already exists")
-            raise HouseholdConflict(
-                f"household {household_id!r} is no longer at version {expected_version}"
-            )
-        return version
+            raise HouseholdConflict("the household changed since it was read")
 
-    def delete(self, household_id: str) -> None:
+    def _remove(self, key: str) -> None:
         with self._errors("delete"):
-            self._connection().execute(_DELETE, (household_key(household_id),))
+            self._statement().execute(_DELETE, (key,))
 
     def close(self) -> None:
         with self._lock:
@@ -164,6 +170,22 @@ class SQLiteHouseholdStore:
         connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
         connection.execute("PRAGMA journal_mode = WAL")
         self._local.connection = connection
+        self._local.busy_ms = self._busy_timeout_ms
+        return connection
+
+    def _statement(self) -> sqlite3.Connection:
+        """This thread's connection, waiting on a lock no longer than the turn's deadline."""
+        connection = self._connection()
+        left = remaining()
+        if left is not None and left <= 0:
+            raise StoreDeadline("sqlite: store deadline passed")
+        wait_ms = self._busy_timeout_ms
+        if left is not None and left * 1000 < wait_ms:
+            wait_ms = int(left * 1000) // 100 * 100  # in steps, so the pragma rarely changes
+        if getattr(self._local, "busy_ms", None) != wait_ms:
+            with self._errors("configure"):
+                connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
+            self._local.busy_ms = wait_ms
         return connection
 
     @contextmanager
@@ -172,3 +194,21 @@ class SQLiteHouseholdStore:
             yield
         except sqlite3.Error as exc:
             raise StoreError(f"sqlite {operation} failed: {exc}") from exc
+
+
+def _private_file(path: Path) -> None:
+    """Create missing directories 0700 and the file 0600; tighten a file that is looser."""
+    missing = [parent for parent in (path.parent, *path.parent.parents) if not parent.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for directory in missing:
+        os.chmod(directory, DIRECTORY_MODE)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
+            try:
+                os.chmod(file, FILE_MODE)
+            except OSError:
+                log.warning("could not make %s private (chmod 600 it)", file.name)
+    if stat.S_IMODE(path.parent.stat().st_mode) & 0o077 and not missing:
+        log.warning("the directory holding the households file is readable by others")

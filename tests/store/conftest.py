@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from botocore.client import BaseClient
 
-from skill.store import HouseholdStore, SQLiteHouseholdStore, household_key
+from skill.store import HouseholdStore, SQLiteHouseholdStore
 from skill.store.dynamodb import DynamoDBHouseholdStore, create_table
 from tests.dynamo_server import make_client, moto_dynamodb
 
@@ -55,10 +56,12 @@ def store(
 
 @pytest.fixture
 def read_raw(store: HouseholdStore) -> RawReader:
-    """The stored ``data`` string of a household, bypassing the store (None if no item)."""
+    """The stored JSON of a household, bypassing the store (None if no item); on DynamoDB
+    the item holds it deflated."""
 
     def read(household_id: str) -> str | None:
-        key = household_key(household_id)
+        assert isinstance(store, SQLiteHouseholdStore | DynamoDBHouseholdStore)
+        key = store.keys.current(household_id)
         if isinstance(store, SQLiteHouseholdStore):
             with sqlite3.connect(store.path) as connection:
                 row = connection.execute("SELECT data FROM households WHERE pk = ?", (key,))
@@ -70,6 +73,9 @@ def read_raw(store: HouseholdStore) -> RawReader:
             TableName=store.table_name, Key={"pk": {"S": key}}, ConsistentRead=True
         )
         item = response.get("Item")
-        return None if item is None else str(item["data"]["S"])
+        if item is None:
+            return None
+        packed = item["data"]["B"]  # DynamoDB holds the JSON deflated
+        return zlib.decompress(packed, -15).decode()
 
     return read

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
 from botocore.client import BaseClient
 
-from skill.store import SQLiteHouseholdStore, household_key
+from skill.store import HouseholdKeys, SQLiteHouseholdStore, StoreError
+from skill.store.base import encode_data, pack_data, unpack_data
 from skill.store.dynamodb import DynamoDBHouseholdStore, client_config, create_table
 
+REAL_LENGTH_ID = "amzn1.ask.account." + "A" * 207  # real ids are about 225 characters
 
-def test_household_key() -> None:
-    assert household_key("amzn1.ask.account.X") == "household#amzn1.ask.account.X"
+
+def test_household_key_is_a_fixed_length_digest_not_the_id() -> None:
+    keys = HouseholdKeys()
+    key = keys.current(REAL_LENGTH_ID)
+    assert len(key) == len(keys.current("x")) == 24
+    assert key.startswith("h#") and "amzn1" not in key
+    assert key == keys.current(REAL_LENGTH_ID)
+    assert key != keys.current(REAL_LENGTH_ID + "B")
+    assert keys.older(REAL_LENGTH_ID) == ("household#" + REAL_LENGTH_ID,)
+
+
+def test_a_deployment_secret_changes_every_key_and_keeps_the_previous_one_readable() -> None:
+    built_in, first = HouseholdKeys(), HouseholdKeys.from_secrets("first secret")
+    rotated = HouseholdKeys.from_secrets("second secret", previous="first secret")
+    assert first.current("x") != built_in.current("x")
+    assert rotated.current("x") != first.current("x")
+    assert rotated.older("x") == (first.current("x"), "household#x")
 
 
 def test_client_config_fails_fast() -> None:
     config = client_config()
-    assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+    assert config.retries == {"mode": "standard", "total_max_attempts": 1}
     assert (config.connect_timeout, config.read_timeout) == (0.5, 1.0)
+    assert config.parameter_validation is False
 
 
 def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: str) -> None:
@@ -37,17 +58,45 @@ def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: s
     store.delete("h")
 
     assert loaded is not None
-    assert [name for name, _ in calls] == ["PutItem", "GetItem", "DeleteItem"]
-    put, get, _ = (params for _, params in calls)
+    # forgetting also deletes any item still under the raw id (written before digests)
+    assert [name for name, _ in calls] == ["PutItem", "GetItem", "DeleteItem", "DeleteItem"]
+    put, get, _, _ = (params for _, params in calls)
     assert put["Item"] == {
-        "pk": {"S": "household#h"},
+        "pk": {"S": HouseholdKeys().current("h")},
         "version": {"N": "1"},
-        "data": {"S": '{"n":1}'},
+        "data": {"B": pack_data({"n": 1})},
         "expires_at": {"N": "4000000000"},
     }
     assert put["ConditionExpression"].startswith("attribute_not_exists(pk)")
     assert get["ConsistentRead"] is True
     assert get["ProjectionExpression"]
+
+
+def test_dynamodb_holds_the_state_deflated_and_reads_items_written_as_text(
+    dynamo_client: BaseClient, table_name: str
+) -> None:
+    create_table(dynamo_client, table_name)
+    store = DynamoDBHouseholdStore(dynamo_client, table_name)
+    year = {
+        "names": ["Samantha", "Alexander"],
+        "closeness": [[f"2027-08-{day:02}", 3, 4] for day in range(2, 30, 7)],
+        "questions": {"recent": [f"s2q{n:02}" for n in range(1, 13)], "night": "2027-10-19"},
+    }
+    store.save("h", year, None)
+    packed = pack_data(year)
+    assert len(packed) < len(encode_data(year)) * 0.6
+    assert unpack_data(packed) == year
+    key = {"pk": {"S": HouseholdKeys().current("old")}}
+    text = {"version": {"N": "3"}, "data": {"S": '{"visits":4}'}}
+    dynamo_client.put_item(TableName=table_name, Item={**key, **text})
+    loaded = store.load("old")
+    assert loaded is not None and (loaded.version, loaded.data) == (3, {"visits": 4})
+
+
+def test_a_packed_state_that_does_not_unpack_is_a_store_error() -> None:
+    for broken in (b"not deflate", pack_data({"a": 1})[:-3], b"\x03\x00" + b"junk"):
+        with pytest.raises(StoreError):
+            unpack_data(broken)
 
 
 def test_sqlite_creates_parents_schema_and_wal(tmp_path: Path) -> None:
@@ -59,10 +108,79 @@ def test_sqlite_creates_parents_schema_and_wal(tmp_path: Path) -> None:
     try:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert connection.execute("SELECT * FROM households").fetchall() == [
-            ("household#h", 1, '{"n":1}', 4_000_000_000)
+            (HouseholdKeys().current("h"), 1, '{"n":1}', 4_000_000_000)
         ]
     finally:
         connection.close()
+
+
+def test_sqlite_folder_and_files_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "households.db"
+    with SQLiteHouseholdStore(path) as store:
+        store.save("h", {"n": 1}, None)
+        files = [path, path.with_name("households.db-wal"), path.with_name("households.db-shm")]
+        assert all(f.exists() for f in files)
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert [stat.S_IMODE(f.stat().st_mode) for f in files] == [0o600] * 3
+
+
+def test_sqlite_tightens_a_file_that_others_could_read(tmp_path: Path) -> None:
+    path = tmp_path / "households.db"
+    with SQLiteHouseholdStore(path) as store:
+        store.save("h", {"n": 1}, None)
+    os.chmod(path, 0o644)
+    with SQLiteHouseholdStore(path) as store:
+        assert store.load("h") is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def legacy_sqlite_item(path: Path, household_id: str, version: int, data: str) -> None:
+    """An item as written before digests: keyed by the raw id."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute(
+            "INSERT INTO households VALUES (?, ?, ?, NULL)",
+            ("household#" + household_id, version, data),
+        )
+    finally:
+        connection.close()
+
+
+def test_an_item_under_the_raw_id_moves_to_its_digest_key_on_first_read(tmp_path: Path) -> None:
+    path = tmp_path / "households.db"
+    with SQLiteHouseholdStore(path) as store:
+        legacy_sqlite_item(path, REAL_LENGTH_ID, 7, '{"visits":7}')
+        loaded = store.load(REAL_LENGTH_ID)
+        assert loaded is not None and (loaded.version, loaded.data) == (7, {"visits": 7})
+        assert store.save(REAL_LENGTH_ID, {"visits": 8}, 7) == 8
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute("SELECT pk, version FROM households").fetchall()
+    finally:
+        connection.close()
+    assert rows == [(HouseholdKeys().current(REAL_LENGTH_ID), 8)]
+
+
+def test_rotating_the_secret_moves_households_on_their_next_read(tmp_path: Path) -> None:
+    path = tmp_path / "households.db"
+    with SQLiteHouseholdStore(path, keys=HouseholdKeys.from_secrets("old")) as store:
+        store.save("h", {"n": 1}, None)
+    rotated = HouseholdKeys.from_secrets("new", previous="old")
+    with SQLiteHouseholdStore(path, keys=rotated) as store:
+        loaded = store.load("h")
+        assert loaded is not None and loaded.data == {"n": 1}
+    with SQLiteHouseholdStore(path, keys=HouseholdKeys.from_secrets("new")) as store:
+        assert store.load("h") is not None  # moved: no longer needs the old secret
+        store.delete("h")
+        assert store.load("h") is None
+
+
+def test_forgetting_deletes_an_item_still_under_the_raw_id(tmp_path: Path) -> None:
+    path = tmp_path / "households.db"
+    with SQLiteHouseholdStore(path) as store:
+        legacy_sqlite_item(path, "h", 3, "{}")
+        store.delete("h")  # e.g. SkillDisabled, which reads nothing first
+        assert store.load("h") is None
 
 
 def test_sqlite_reopens_existing_file(tmp_path: Path) -> None:

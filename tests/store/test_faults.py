@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from botocore.client import BaseClient
 
-from skill.store import SQLiteHouseholdStore, StoreError, household_key
+from skill.store import HouseholdKeys, SQLiteHouseholdStore, StoreError
 from skill.store.dynamodb import DynamoDBHouseholdStore, create_table
 from tests.dynamo_server import free_port, make_client
 
@@ -96,7 +96,11 @@ def test_dynamodb_malformed_item_is_a_store_error(
     create_table(dynamo_client, table_name)
     dynamo_client.put_item(
         TableName=table_name,
-        Item={"pk": {"S": household_key("h")}, "version": {"N": "1"}, "data": {"S": "[1,"}},
+        Item={
+            "pk": {"S": HouseholdKeys().current("h")},
+            "version": {"N": "1"},
+            "data": {"S": "[1,"},
+        },
     )
     with pytest.raises(StoreError, match="invalid JSON"):
         DynamoDBHouseholdStore(dynamo_client, table_name).load("h")
