@@ -30,16 +30,17 @@ class IndexedRequestMapper(GenericRequestMapper):
 
     def __init__(self, chains: Sequence[GenericRequestHandlerChain]) -> None:
         super().__init__(list(chains))
-        self._chains = tuple(chains)
-        self._by_key: dict[Key, tuple[GenericRequestHandlerChain, ...]] = {}
-        for chain in self._chains:
-            handler = _declared(chain)
-            if handler is not None:
-                for request_type in handler.request_types:
-                    for intent in handler.intents or (None,):
-                        self._by_key.setdefault((request_type, intent), ())
-        for key in list(self._by_key):
-            self._by_key[key] = self._candidates(key)
+        self._chains = tuple((chain, _declared(chain)) for chain in chains)
+        keys = {
+            (request_type, intent)
+            for _, handler in self._chains
+            if handler is not None
+            for request_type in handler.request_types
+            for intent in handler.intents or (None,)
+        }
+        self._by_key: dict[Key, tuple[GenericRequestHandlerChain, ...]] = {
+            key: self._candidates(key) for key in keys
+        }
 
     def get_request_handler_chain(self, handler_input: Any) -> GenericRequestHandlerChain | None:
         request = exchange_of(handler_input).request
@@ -57,7 +58,8 @@ class IndexedRequestMapper(GenericRequestMapper):
         return None
 
     def _candidates(self, key: Key) -> tuple[GenericRequestHandlerChain, ...]:
-        return tuple(chain for chain in self._chains if _may_answer(chain, *key))
+        """The chains that may answer ``key``, in table order."""
+        return tuple(chain for chain, handler in self._chains if _may_answer(handler, *key))
 
 
 def _declared(chain: GenericRequestHandlerChain) -> Matcher | None:
@@ -68,8 +70,7 @@ def _declared(chain: GenericRequestHandlerChain) -> Matcher | None:
     return None
 
 
-def _may_answer(chain: GenericRequestHandlerChain, request_type: str, intent: str | None) -> bool:
-    handler = _declared(chain)
+def _may_answer(handler: Matcher | None, request_type: str, intent: str | None) -> bool:
     if handler is None:
         return True
     return request_type in handler.request_types and (
