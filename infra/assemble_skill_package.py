@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from skill.devtools.model_lint import lint_locales  # noqa: E402
-from skill.devtools.models import LOCALES, model_path, stale_models  # noqa: E402
+from skill.devtools.models import LOCALES, MODELS_DIR, model_path, stale_models  # noqa: E402
 
 MANIFEST = ROOT / "infra" / "skill-package" / "skill.json"
 CERTIFICATES = ("Trusted", "Wildcard")
@@ -96,16 +97,34 @@ def placeholders(manifest: dict[str, Any]) -> list[str]:
 
 
 def check_models() -> None:
+    """The written models are what their sources build, and they lint clean."""
+    problems = _model_problems(_models_state())
+    if problems:
+        raise AssemblyError(problems)
+
+
+ModelsState = tuple[tuple[str, int, int], ...]
+
+
+def _models_state() -> ModelsState:
+    """Every file the models are built from or written to, with its size and change time."""
+    files = sorted(MODELS_DIR.rglob("*.json"))
+    return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in files)
+
+
+@functools.lru_cache(maxsize=4)
+def _model_problems(state: ModelsState) -> str:
+    """What is wrong with the models in ``state`` ("" if nothing): checked once per state, as
+    checking takes seconds and one process may assemble several packages."""
     stale = stale_models()
     if stale:
-        raise AssemblyError(
-            f"interaction models are stale for {', '.join(stale)}: run `closer models`"
-        )
+        return f"interaction models are stale for {', '.join(stale)}: run `closer models`"
     problems = [
         f"{locale} {problem}" for locale, found in lint_locales().items() for problem in found
     ]
     if problems:
-        raise AssemblyError("the interaction models would not build:\n" + "\n".join(problems))
+        return "the interaction models would not build:\n" + "\n".join(problems)
+    return ""
 
 
 def assemble(
