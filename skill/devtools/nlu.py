@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from skill.devtools.loosen import Nearest, loosened, spelled
 from skill.devtools.spoken_times import (
     DURATION_PATTERN,
     TIME_PATTERN,
@@ -137,7 +138,7 @@ def normalize(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     text = re.sub(r"^alexa\s+", "", " ".join(text.split()))
-    return text.strip()
+    return spelled(text.strip())
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class Utterances:
                 else:
                     self.literal.setdefault(normalize(sample), intent["name"])
         self.samples.sort(key=lambda s: (-s.literal,))
+        self.nearest = Nearest.of(self.literal)
         self.launch, self.request = invocation_patterns(self.invocation)
 
     def _compile(self, intent: str, sample: str, slot_types: Mapping[str, str]) -> _Sample:
@@ -243,6 +245,21 @@ class Utterances:
         return Understood(intent, slots, one_shot=True, invoked=True)
 
     def _match(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
+        """As said; else without its carrier words (``skill.devtools.loosen``); else the
+        one intent with a sample close enough to the words said; else the fallback."""
+        found = self._as_said(said)
+        forms = [said]
+        for form in loosened(said):
+            if found[0] != FALLBACK:
+                return found
+            found = self._as_said(form)
+            forms.append(form)
+        if found[0] != FALLBACK:
+            return found
+        near = self.nearest.intent(said) or self.nearest.intent(forms[-1])
+        return (near, {}) if near else (FALLBACK, {})
+
+    def _as_said(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
         if said in self.literal:
             return self.literal[said], {}
         for sample in self.samples:

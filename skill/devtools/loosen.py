@@ -1,0 +1,137 @@
+"""What is left of an utterance once the words that only carry a request are set aside.
+
+Alexa's language understanding generalises past the sample utterances: "um, could you
+give us a question for tonight please" reaches the intent whose sample is "give us a
+question". The local matcher (``skill.devtools.nlu``) does the same, conservatively:
+when nothing matches as said, it tries the utterance without its carrier words (a filler,
+a polite lead, a trailing "please" or "for us"), one by one and then together, and takes
+the first form that matches a sample word for word. Only words that never change what
+is asked for are set aside ("again" and "today" stay: "start the plan again" is not
+"start the plan"). ``nearest`` then looks for one sample close enough to the words left,
+and only when no other intent's sample comes close.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+FILLERS: tuple[str, ...] = (
+    "um", "uh", "er", "erm", "hmm", "okay", "ok", "alright", "all right", "so", "well", "oh",
+    "hey", "right", "actually", "and", "just", "now", "sorry", "hi",
+)  # fmt: skip
+"""Words said before a request that say nothing of it."""
+LEADS: tuple[str, ...] = (
+    "please", "can you please", "could you please", "would you please", "can you", "could you",
+    "would you", "will you", "would you mind", "can we please", "can we", "could we", "may we",
+    "we'd like to", "we would like to", "i'd like to", "i would like to", "we'd love to",
+    "i'd love to", "we would love to", "we want to", "i want to", "we wanna", "i wanna",
+    "we need to", "i need to", "we'd like you to", "i'd like you to", "let's", "let us",
+    "we think", "i think", "we're looking for", "we are looking for", "i'm looking for",
+    "do you have", "have you got", "you got", "got", "we'd like", "we would like", "i'd like",
+    "we'd love", "i'd love", "we want", "i want", "we fancy", "i fancy", "is it possible to",
+    "is there any chance we could", "we were wondering if you could", "i was wondering if you could",
+)  # fmt: skip
+"""Polite and statement leads: what follows is the request itself."""
+TAILS: tuple[str, ...] = (
+    "please", "for us", "for me", "thanks", "thank you", "now", "right now", "then", "tonight",
+    "for tonight", "closer together", "if you can", "if you could", "if that's okay",
+    "if that's ok", "with us", "for us please", "please thanks",
+)  # fmt: skip
+"""Words said after a request that say nothing of it."""
+SPELLINGS: Mapping[str, str] = {
+    "programme": "program",
+    "programmes": "programs",
+    "counsellor": "counselor",
+    "counsellors": "counselors",
+    "counselling": "counseling",
+    "practise": "practice",
+    "practising": "practicing",
+}
+"""British and American spellings of one word, heard as one."""
+MOST_FORMS = 24
+"""How many loosened forms to try at most (a guard on long utterances)."""
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered)
+
+
+_LEAD = re.compile(rf"^(?:{_alternatives(FILLERS + LEADS)})\s+(?P<rest>.+)$")
+_TAIL = re.compile(rf"^(?P<rest>.+?)\s+(?:{_alternatives(TAILS)})$")
+_SPELLING = re.compile(r"\b(" + "|".join(map(re.escape, SPELLINGS)) + r")\b")
+
+
+def spelled(said: str) -> str:
+    """One spelling for words spelt two ways."""
+    return _SPELLING.sub(lambda found: SPELLINGS[found.group(1)], said)
+
+
+def loosened(said: str) -> Iterator[str]:
+    """The utterance with its carrier words set aside, fewest set aside first (not itself)."""
+    seen = {said}
+    frontier = [said]
+    while frontier and len(seen) <= MOST_FORMS:
+        following: list[str] = []
+        for form in frontier:
+            for pattern in (_LEAD, _TAIL):
+                found = pattern.match(form)
+                if found and found.group("rest") not in seen:
+                    seen.add(found.group("rest"))
+                    following.append(found.group("rest"))
+                    yield found.group("rest")
+        frontier = following
+
+
+STOP_WORDS = frozenset(
+    {"the", "a", "an", "us", "me", "we", "i", "our", "my", "to", "of", "is", "are", "it", "do"}
+)
+"""Words too common to tell intents apart by."""
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """Samples without slots, by their content words, to find the one closest to words said.
+
+    An utterance reaches a sample's intent only when the sample holds all but at most one
+    of the utterance's content words and the utterance all but at most one of the
+    sample's, the overlap is at least ``least`` of both, and no other intent has a sample
+    as close: when two intents come equally close, neither is taken."""
+
+    samples: Mapping[frozenset[str], str]
+    least: float = 0.75
+
+    @classmethod
+    def of(cls, literal: Mapping[str, str]) -> Nearest:
+        samples: dict[frozenset[str], str] = {}
+        clashes: set[frozenset[str]] = set()
+        for text, intent in literal.items():
+            words = content(text)
+            if len(words) < 2:
+                continue
+            if samples.setdefault(words, intent) != intent:
+                clashes.add(words)
+        return cls({words: intent for words, intent in samples.items() if words not in clashes})
+
+    def intent(self, said: str) -> str | None:
+        words = content(said)
+        if len(words) < 3:
+            return None
+        best: dict[str, float] = {}
+        for sample, intent in self.samples.items():
+            shared = len(words & sample)
+            if shared < len(words) - 1 or shared < len(sample) - 1:
+                continue
+            closeness = min(shared / len(words), shared / len(sample))
+            if closeness >= self.least and closeness > best.get(intent, 0.0):
+                best[intent] = closeness
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.1):
+            return None
+        return ranked[0][0]
+
+
+def content(text: str) -> frozenset[str]:
+    return frozenset(word for word in text.split() if word not in STOP_WORDS)

@@ -1,0 +1,78 @@
+"""Everyday phrasings the samples were not written from reach the right intent, or none.
+
+``tests/phrasings/unseen.toml`` is the dev set: fresh phrasings across every intent, the
+built-ins and one-shots, written from each intent's meaning before the matcher learnt to
+look past carriers and fillers. ``tests/phrasings/unseen_later.toml`` was written after
+that work, as a check on it. The local matcher must send most of them to the intent they
+mean and never one to another intent: a fallback ("sorry, say that again") costs a
+couple a turn, a wrong intent sends them somewhere they did not ask to go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pytest
+
+from skill.devtools.nlu import FALLBACK, Understood, Utterances
+from tests.test_phrasing_tables import Entry, phrasings
+from tests.test_phrasings_understood import LAUNCH, slot_values
+
+DEV_SET = "unseen"
+LATER_SET = "unseen_later"
+RIGHT_SHARE = {DEV_SET: 0.90, LATER_SET: 0.85}
+"""The share of each set that must reach its intent with its slots."""
+
+
+@dataclass(frozen=True)
+class Score:
+    right: tuple[str, ...]
+    wrong: tuple[str, ...]
+    missed: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        total = len(self.right) + len(self.wrong) + len(self.missed)
+        return len(self.right) / total if total else 0.0
+
+
+def reached(understood: Understood) -> str:
+    return LAUNCH if understood.launch else understood.intent or FALLBACK
+
+
+def score(utterances: Utterances, entries: Sequence[Entry]) -> Score:
+    right: list[str] = []
+    wrong: list[str] = []
+    missed: list[str] = []
+    for entry in entries:
+        understood = utterances.understand(entry["say"])
+        intent = reached(understood)
+        wanted = {name: str(value) for name, value in entry.get("slots", {}).items()}
+        found = {k: v for k, v in slot_values(understood).items() if k in wanted}
+        if intent == entry["intent"] and found == wanted:
+            right.append(entry["say"])
+        elif intent == FALLBACK:
+            missed.append(entry["say"])
+        else:
+            wrong.append(f"{entry['say']!r} -> {intent} {found}")
+    return Score(tuple(right), tuple(wrong), tuple(missed))
+
+
+@pytest.mark.parametrize("name", [DEV_SET, LATER_SET])
+def test_unseen_phrasings_never_reach_a_wrong_intent(utterances: Utterances, name: str) -> None:
+    assert score(utterances, phrasings(name)).wrong == ()
+
+
+@pytest.mark.parametrize("name", [DEV_SET, LATER_SET])
+def test_most_unseen_phrasings_reach_their_intent(utterances: Utterances, name: str) -> None:
+    found = score(utterances, phrasings(name))
+    assert found.share >= RIGHT_SHARE[name], found.missed
+
+
+def test_the_dev_set_is_big_and_covers_built_ins_and_one_shots() -> None:
+    entries = phrasings(DEV_SET)
+    intents = {entry["intent"] for entry in entries}
+    assert len(entries) >= 250
+    assert {"AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.HelpIntent", LAUNCH} <= intents
+    assert sum(entry["say"].startswith(("ask ", "tell ", "open ")) for entry in entries) >= 20
