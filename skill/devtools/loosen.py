@@ -31,7 +31,8 @@ LEADS: tuple[str, ...] = (
     "we think", "i think", "we're looking for", "we are looking for", "i'm looking for",
     "do you have", "have you got", "you got", "got", "we'd like", "we would like", "i'd like",
     "we'd love", "i'd love", "we want", "i want", "we fancy", "i fancy", "is it possible to",
-    "is there any chance we could", "we were wondering if you could", "i was wondering if you could",
+    "is there any chance we could", "we were wondering if you could",
+    "i was wondering if you could",
 )  # fmt: skip
 """Polite and statement leads: what follows is the request itself."""
 TAILS: tuple[str, ...] = (
