@@ -14,7 +14,7 @@ and only when no other intent's sample comes close.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 FILLERS: tuple[str, ...] = (
@@ -51,17 +51,12 @@ SPELLINGS: Mapping[str, str] = {
     "practising": "practicing",
 }
 """British and American spellings of one word, heard as one."""
-MOST_FORMS = 24
+MOST_FORMS = 40
 """How many loosened forms to try at most (a guard on long utterances)."""
 
 
-def _alternatives(words: Sequence[str]) -> str:
-    ordered = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered)
-
-
-_LEAD = re.compile(rf"^(?:{_alternatives(FILLERS + LEADS)})\s+(?P<rest>.+)$")
-_TAIL = re.compile(rf"^(?P<rest>.+?)\s+(?:{_alternatives(TAILS)})$")
+_LEADS = tuple(f"{word} " for word in FILLERS + LEADS)
+_TAILS = tuple(f" {word}" for word in TAILS)
 _SPELLING = re.compile(r"\b(" + "|".join(map(re.escape, SPELLINGS)) + r")\b")
 
 
@@ -77,13 +72,18 @@ def loosened(said: str) -> Iterator[str]:
     while frontier and len(seen) <= MOST_FORMS:
         following: list[str] = []
         for form in frontier:
-            for pattern in (_LEAD, _TAIL):
-                found = pattern.match(form)
-                if found and found.group("rest") not in seen:
-                    seen.add(found.group("rest"))
-                    following.append(found.group("rest"))
-                    yield found.group("rest")
+            for rest in _shorter(form):
+                if rest not in seen:
+                    seen.add(rest)
+                    following.append(rest)
+                    yield rest
         frontier = following
+
+
+def _shorter(form: str) -> Iterator[str]:
+    """The form without one lead or one tail, each way it has one."""
+    yield from (form[len(lead) :] for lead in _LEADS if form.startswith(lead))
+    yield from (form[: -len(tail)] for tail in _TAILS if form.endswith(tail))
 
 
 STOP_WORDS = frozenset(

@@ -1,0 +1,78 @@
+"""The matcher looks past carrier words, conservatively, and never guesses between intents."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.devtools.loosen import Nearest, loosened, spelled
+from skill.devtools.nlu import FALLBACK, Utterances
+
+
+def test_loosened_forms_set_carriers_aside_fewest_first() -> None:
+    forms = list(loosened("um could you give us a question for us please"))
+    assert forms[0] == "could you give us a question for us please"
+    assert "give us a question" in forms
+    assert forms.index("give us a question for us") < forms.index("give us a question")
+
+
+def test_words_that_change_the_request_stay() -> None:
+    assert "start the plan" not in set(loosened("start the plan again"))
+    assert "what's the ritual" not in set(loosened("what's the ritual today"))
+    assert list(loosened("yes")) == []
+
+
+def test_spellings_are_heard_as_one() -> None:
+    assert (
+        spelled("a marriage counsellor for the programme") == "a marriage counselor for the program"
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("um could you please give us tonight's question for us", "TonightsQuestionIntent"),
+        ("alright we'd love to do a check in tonight", "StartCheckInIntent"),
+        ("we think we need couples counselling", "OutsideHelpIntent"),
+        ("okay so what week are we on now please", "PlanWeekIntent"),
+        ("ask closer together could you give us a question please", "TonightsQuestionIntent"),
+        ("help please", "AMAZON.HelpIntent"),
+        ("no not this time thanks", "AMAZON.NoIntent"),
+    ],
+)
+def test_carried_requests_reach_their_intent(
+    utterances: Utterances, said: str, intent: str
+) -> None:
+    assert utterances.understand(said).intent == intent
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "could you tell us the capital of france please",
+        "um we'd like a pizza",
+        "what is the weather like tonight",
+        "please sing us a song",
+    ],
+)
+def test_what_the_skill_does_not_do_still_falls_back(utterances: Utterances, said: str) -> None:
+    assert utterances.understand(said).intent == FALLBACK
+
+
+def test_a_restart_is_not_heard_as_a_start(utterances: Utterances) -> None:
+    assert utterances.understand("could we start the plan over again please").intent != (
+        "StartPlanIntent"
+    )
+
+
+def test_nearest_takes_a_close_sample_of_one_intent_only() -> None:
+    nearest = Nearest.of(
+        {
+            "give us tonight's question": "TonightsQuestionIntent",
+            "skip this question now": "SkipQuestionIntent",
+            "skip this question tonight": "NextQuestionIntent",
+        }
+    )
+    assert nearest.intent("give us tonight's question together") == "TonightsQuestionIntent"
+    assert nearest.intent("skip this question") is None
+    assert nearest.intent("skip this question later") is None
+    assert nearest.intent("tell us a joke about questions") is None
