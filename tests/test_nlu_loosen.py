@@ -76,3 +76,18 @@ def test_nearest_takes_a_close_sample_of_one_intent_only() -> None:
     assert nearest.intent("skip this question") is None
     assert nearest.intent("skip this question later") is None
     assert nearest.intent("tell us a joke about questions") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("yeah okay", "AMAZON.YesIntent"),
+        ("sure of course", "AMAZON.YesIntent"),
+        ("yes no", FALLBACK),
+        ("stop help", FALLBACK),
+    ],
+)
+def test_two_requests_said_together_reach_an_intent_only_when_they_agree(
+    utterances: Utterances, said: str, intent: str
+) -> None:
+    assert utterances.understand(said).intent == intent

@@ -269,19 +269,32 @@ class Utterances:
         return Understood(intent, slots, one_shot=True, invoked=True)
 
     def _match(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
-        """As said; else without its carrier words (``skill.devtools.loosen``); else the
-        one intent with a sample close enough to the words said; else the fallback."""
-        found = self._as_said(said)
-        forms = [said]
-        for form in loosened(said):
+        """As said; else without its carrier words (``skill.devtools.loosen``); else two
+        requests of one intent said together ("yeah okay"); else the one intent with a
+        sample close enough to the words said; else the fallback."""
+        forms = [said, *loosened(said)]
+        for form in forms:
+            found = self._as_said(form)
             if found[0] != FALLBACK:
                 return found
-            found = self._as_said(form)
-            forms.append(form)
-        if found[0] != FALLBACK:
-            return found
-        near = self.nearest.intent(said) or self.nearest.intent(forms[-1])
+        near = self._twice(said) or self.nearest.intent(said) or self.nearest.intent(forms[-1])
         return (near, {}) if near else (FALLBACK, {})
+
+    def _loosely(self, said: str) -> str:
+        """The intent of samples without slots the words reach as said or loosened."""
+        for form in (said, *loosened(said)):
+            if form in self.literal:
+                return self.literal[form]
+        return FALLBACK
+
+    def _twice(self, said: str) -> str | None:
+        """The intent both halves of the utterance reach on their own, if one does."""
+        words = said.split()
+        for cut in range(1, len(words)):
+            first = self._loosely(" ".join(words[:cut]))
+            if first != FALLBACK and self._loosely(" ".join(words[cut:])) == first:
+                return first
+        return None
 
     def _as_said(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
         if said in self.literal:
