@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.devtools.loosen import Nearest, loosened, spelled
+from skill.devtools.loosen import loosened, spelled
 from skill.devtools.nlu import FALLBACK, Utterances
 
 
@@ -64,18 +64,24 @@ def test_a_restart_is_not_heard_as_a_start(utterances: Utterances) -> None:
     )
 
 
-def test_nearest_takes_a_close_sample_of_one_intent_only() -> None:
-    nearest = Nearest.of(
-        {
-            "give us tonight's question": "TonightsQuestionIntent",
-            "skip this question now": "SkipQuestionIntent",
-            "skip this question tonight": "NextQuestionIntent",
-        }
-    )
-    assert nearest.intent("give us tonight's question together") == "TonightsQuestionIntent"
-    assert nearest.intent("skip this question") is None
-    assert nearest.intent("skip this question later") is None
-    assert nearest.intent("tell us a joke about questions") is None
+def test_nearest_takes_a_sample_one_light_word_away(utterances: Utterances) -> None:
+    assert utterances.nearest.intent("tell us the rituals for each day") == "DailyRitualsIntent"
+
+
+@pytest.mark.parametrize(
+    ("said", "not_this"),
+    [
+        ("start the eight week plan over", "StartPlanIntent"),
+        ("we'd like to go on to next week", "NextQuestionIntent"),
+        ("we're not ready to begin", "CheckInReadyIntent"),
+        ("we are not ready to start yet", "CheckInReadyIntent"),
+    ],
+)
+def test_nearest_never_leaves_out_or_swaps_a_word_that_matters(
+    utterances: Utterances, said: str, not_this: str
+) -> None:
+    assert utterances.nearest.intent(said) in (None, utterances.understand(said).intent)
+    assert utterances.understand(said).intent != not_this
 
 
 @pytest.mark.parametrize(

@@ -90,48 +90,59 @@ STOP_WORDS = frozenset(
     {"the", "a", "an", "us", "me", "we", "i", "our", "my", "to", "of", "is", "are", "it", "do"}
 )
 """Words too common to tell intents apart by."""
+WEIGHTY = frozenset(
+    {
+        "not", "no", "don't", "didn't", "isn't", "aren't", "won't", "can't", "never", "nothing",
+        "without", "yet", "off", "on", "stop", "again", "over", "back", "next", "last",
+        "previous", "another", "different", "more", "less", "skip", "start", "restart", "this",
+        "today", "tonight", "week", "morning", "daily", "weekly", "question", "help", "safe",
+        "begin", "time", "one",
+    }
+)  # fmt: skip
+"""Words that change what is asked for, however common: never left out or added."""
+LIGHT_SHARE = 0.15
+"""A word in the samples of at least this share of the intents tells none of them apart."""
 
 
 @dataclass(frozen=True)
 class Nearest:
     """Samples without slots, by their content words, to find the one closest to words said.
 
-    An utterance reaches a sample's intent only when the sample holds all but at most one
-    of the utterance's content words and the utterance all but at most one of the
-    sample's, the overlap is at least ``least`` of both, and no other intent has a sample
-    as close: when two intents come equally close, neither is taken."""
+    An utterance reaches a sample's intent only when the two differ by one light word, left
+    out or added (a word heard across many intents, never one of ``WEIGHTY``: "start the
+    plan over" is not "start the plan"), never by a word swapped ("go on to next week" is
+    not "go on to the next question"); when samples of two intents come that close,
+    neither is taken."""
 
     samples: Mapping[frozenset[str], str]
-    least: float = 0.75
+    light: frozenset[str]
 
     @classmethod
     def of(cls, literal: Mapping[str, str]) -> Nearest:
         samples: dict[frozenset[str], str] = {}
         clashes: set[frozenset[str]] = set()
+        owners: dict[str, set[str]] = {}
         for text, intent in literal.items():
             words = content(text)
-            if len(words) < 2:
-                continue
-            if samples.setdefault(words, intent) != intent:
+            for word in words:
+                owners.setdefault(word, set()).add(intent)
+            if len(words) >= 2 and samples.setdefault(words, intent) != intent:
                 clashes.add(words)
-        return cls({words: intent for words, intent in samples.items() if words not in clashes})
+        least = LIGHT_SHARE * len(set(literal.values()))
+        light = frozenset(w for w, of in owners.items() if len(of) >= least) - WEIGHTY
+        kept = {words: intent for words, intent in samples.items() if words not in clashes}
+        return cls({words: intent for words, intent in kept.items() if len(words) >= 2}, light)
 
     def intent(self, said: str) -> str | None:
         words = content(said)
         if len(words) < 3:
             return None
-        best: dict[str, float] = {}
+        found = set()
         for sample, intent in self.samples.items():
-            shared = len(words & sample)
-            if shared < len(words) - 1 or shared < len(sample) - 1:
-                continue
-            closeness = min(shared / len(words), shared / len(sample))
-            if closeness >= self.least and closeness > best.get(intent, 0.0):
-                best[intent] = closeness
-        ranked = sorted(best.items(), key=lambda item: -item[1])
-        if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.1):
-            return None
-        return ranked[0][0]
+            apart = words ^ sample
+            if len(apart) == 1 and apart <= self.light:
+                found.add(intent)
+        return found.pop() if len(found) == 1 else None
 
 
 def content(text: str) -> frozenset[str]:
