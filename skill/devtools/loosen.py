@@ -31,14 +31,16 @@ LEADS: tuple[str, ...] = (
     "we think", "i think", "we're looking for", "we are looking for", "i'm looking for",
     "do you have", "have you got", "you got", "got", "we'd like", "we would like", "i'd like",
     "we'd love", "i'd love", "we want", "i want", "we fancy", "i fancy", "is it possible to",
-    "is there any chance we could", "we were wondering if you could",
+    "is there any chance we could", "we were wondering if you could", "do you know",
+    "any chance", "maybe", "i guess", "how about", "what about", "i'd say", "we'd say",
     "i was wondering if you could",
 )  # fmt: skip
 """Polite and statement leads: what follows is the request itself."""
 TAILS: tuple[str, ...] = (
     "please", "for us", "for me", "thanks", "thank you", "now", "right now", "then", "tonight",
     "for tonight", "closer together", "if you can", "if you could", "if that's okay",
-    "if that's ok", "with us", "for us please", "please thanks",
+    "if that's ok", "with us", "for us please", "please thanks", "this evening", "for a bit",
+    "if possible", "okay", "ok", "alright", "for the two of us", "for both of us", "then please",
 )  # fmt: skip
 """Words said after a request that say nothing of it."""
 SPELLINGS: Mapping[str, str] = {
