@@ -2,11 +2,13 @@
 
 ``tests/phrasings/unseen.toml`` is the dev set: fresh phrasings across every intent, the
 built-ins and one-shots, written from each intent's meaning before the matcher learnt to
-look past carriers and fillers. ``unseen_later.toml`` and ``unseen_final.toml`` were
-written later, each before the change it checked, and no sample was added for them; the
-floors below sit a little under what they reach. The local matcher must send most of them
-to the intent they mean and never one to another intent: a fallback ("sorry, say that
-again") costs a couple a turn, a wrong intent sends them somewhere they did not ask to go.
+look past carriers and fillers. ``unseen_later``, ``unseen_third`` and ``unseen_fourth``
+were each written before the next change and measured it on their first run: 83% right
+and none wrong; 85% and one wrong (the nearest-sample guess was made stricter after it);
+94% and none wrong. The floors below sit a little under what they reach now. The local
+matcher must send most of them to the intent they mean and never one to another intent:
+a fallback ("sorry, say that again") costs a couple a turn, a wrong intent sends them
+somewhere they did not ask to go.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from tests.test_phrasings_understood import LAUNCH, slot_values, stands_for
 
 DEV_SET = "unseen"
 LATER_SET = "unseen_later"
-FINAL_SET = "unseen_final"
-SETS = (DEV_SET, LATER_SET, FINAL_SET)
-RIGHT_SHARE = {DEV_SET: 0.90, LATER_SET: 0.75, FINAL_SET: 0.75}
+THIRD_SET = "unseen_third"
+FOURTH_SET = "unseen_fourth"
+SETS = (DEV_SET, LATER_SET, THIRD_SET, FOURTH_SET)
+RIGHT_SHARE = {DEV_SET: 0.90, LATER_SET: 0.80, THIRD_SET: 0.85, FOURTH_SET: 0.90}
 """The share of each set that must reach its intent with its slots."""
 
 
