@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from skill.devtools.loosen import Nearest, loosened, spelled
 from skill.devtools.spoken_times import (
     DURATION_PATTERN,
     TIME_PATTERN,
@@ -127,17 +129,23 @@ def requests_in(found: re.Match[str]) -> list[str]:
         return [found.group("and") or found.group("tail")]
     first, _, after = rest.partition(" ")
     return [after, rest] if first in CONNECTORS and after else [rest]
+
+
 SPOKEN_PATTERNS = {"AMAZON.TIME": TIME_PATTERN, "AMAZON.DURATION": DURATION_PATTERN}
 SPOKEN_PATTERNS_COMPILED = {name: re.compile(p) for name, p in SPOKEN_PATTERNS.items()}
 SPOKEN_READERS = {"AMAZON.TIME": alexa_time, "AMAZON.DURATION": alexa_duration}
 """Built-in slot types Alexa resolves to a value: typed words become that value."""
 
 
+_NOT_SPOKEN = re.compile(r"[^a-z0-9' ]+")
+_WAKE_WORD = re.compile(r"^alexa\s+")
+
+
 def normalize(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
-    text = re.sub(r"^alexa\s+", "", " ".join(text.split()))
-    return text.strip()
+    text = _NOT_SPOKEN.sub(" ", text)
+    text = _WAKE_WORD.sub("", " ".join(text.split()))
+    return spelled(text.strip())
 
 
 @dataclass(frozen=True)
@@ -152,12 +160,24 @@ class Understood:
     """The utterance named the skill (a new session starts)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Sample:
+    """A sample with slots: its pattern is compiled the first time an utterance holds all
+    of its own words (most samples never need compiling, and building stays quick)."""
+
     intent: str
-    pattern: re.Pattern[str]
+    source: str
     slot_types: Mapping[str, str]
     literal: int
+    words: tuple[str, ...]
+    compiled: re.Pattern[str] | None = None
+
+    def match(self, said: str) -> re.Match[str] | None:
+        if not all(word in said for word in self.words):
+            return None
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled.match(said)
 
 
 class Utterances:
@@ -189,9 +209,14 @@ class Utterances:
         self.samples.sort(key=lambda s: (-s.literal,))
         self.launch, self.request = invocation_patterns(self.invocation)
 
+    @cached_property
+    def nearest(self) -> Nearest:
+        """The samples without slots by their content words, built when first needed."""
+        return Nearest.of(self.literal)
+
     def _compile(self, intent: str, sample: str, slot_types: Mapping[str, str]) -> _Sample:
         parts = re.split(r"(\{[A-Za-z_]+\})", sample)
-        regex, literal = [], 0
+        regex, literal, own = [], 0, []
         for part in parts:
             if part.startswith("{") and part.endswith("}"):
                 name = part[1:-1]
@@ -199,14 +224,15 @@ class Utterances:
             else:
                 words = normalize(part)
                 literal += len(words)
+                own.append(words)
                 if words:
                     lead = r"\s*" if part[:1].isspace() or not regex else ""
                     tail = r"\s*" if part[-1:].isspace() else ""
                     regex.append(lead + re.escape(words) + tail)
                 elif part:
                     regex.append(r"\s+")
-        pattern = re.compile("^" + "".join(regex).replace(r"\ ", r"\s+") + "$")
-        return _Sample(intent, pattern, slot_types, literal)
+        source = "^" + "".join(regex).replace(r"\ ", r"\s+") + "$"
+        return _Sample(intent, source, slot_types, literal, tuple(w for w in own if w))
 
     def _slot_pattern(self, slot_type: str) -> str:
         """A slot's words in a sample's pattern. Slot types with a list of values, times and
@@ -243,10 +269,38 @@ class Utterances:
         return Understood(intent, slots, one_shot=True, invoked=True)
 
     def _match(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
+        """As said; else without its carrier words (``skill.devtools.loosen``); else two
+        requests of one intent said together ("yeah okay"); else the one intent with a
+        sample close enough to the words said; else the fallback."""
+        forms = [said, *loosened(said)]
+        for form in forms:
+            found = self._as_said(form)
+            if found[0] != FALLBACK:
+                return found
+        near = self._twice(said) or self.nearest.intent(said) or self.nearest.intent(forms[-1])
+        return (near, {}) if near else (FALLBACK, {})
+
+    def _loosely(self, said: str) -> str:
+        """The intent of samples without slots the words reach as said or loosened."""
+        for form in (said, *loosened(said)):
+            if form in self.literal:
+                return self.literal[form]
+        return FALLBACK
+
+    def _twice(self, said: str) -> str | None:
+        """The intent both halves of the utterance reach on their own, if one does."""
+        words = said.split()
+        for cut in range(1, len(words)):
+            first = self._loosely(" ".join(words[:cut]))
+            if first != FALLBACK and self._loosely(" ".join(words[cut:])) == first:
+                return first
+        return None
+
+    def _as_said(self, said: str) -> tuple[str, dict[str, dict[str, Any]]]:
         if said in self.literal:
             return self.literal[said], {}
         for sample in self.samples:
-            found = sample.pattern.match(said)
+            found = sample.match(said)
             if found and all(
                 self._fits(sample.slot_types.get(name, ""), value)
                 for name, value in found.groupdict().items()
