@@ -11,16 +11,24 @@ from skill.turn import Turn
 
 
 class TonightsQuestionIntentHandler(Handler):
+    """Tonight's question; asked mid check-in, it asks first whether to leave the check-in."""
+
     intents = ("TonightsQuestionIntent",)
+    keeps_check_in = True
 
     def respond(self, turn: Turn, request: Request) -> Reply:
+        if check_in.in_progress(turn.session):
+            return check_in.leave_for_question(turn)
         return questions.tonight(turn)
 
 
 class NextQuestionIntentHandler(Handler):
     intents = ("NextQuestionIntent",)
+    keeps_check_in = True
 
     def respond(self, turn: Turn, request: Request) -> Reply:
+        if check_in.in_progress(turn.session):
+            return check_in.leave_for_question(turn)
         return questions.next_question(turn)
 
 
@@ -28,6 +36,7 @@ class SkipQuestionIntentHandler(Handler):
     """ "Skip this one": tonight's question, except mid check-in, where it is the step."""
 
     intents = ("SkipQuestionIntent",)
+    keeps_check_in = True
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         if check_in.in_progress(turn.session):
@@ -59,6 +68,7 @@ class NextIntentHandler(Handler):
     when the plan is what was just talked about; otherwise the next question."""
 
     intents = ("AMAZON.NextIntent",)
+    keeps_check_in = True
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         if check_in.in_progress(turn.session):
