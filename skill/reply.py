@@ -54,6 +54,7 @@ class Ask(SessionValue):
     NEW_CAPSULE = "habits.new_capsule"
     BACK_TO_CHECK_IN = "check_in.back"
     LEAVE_FOR_QUESTION = "check_in.leave_for_question"
+    ANOTHER_QUESTION = "questions.another"
 
 
 class Question(SessionValue):

@@ -279,6 +279,10 @@ def leave_for_question(alexa: Conversation) -> Said:
     return alexa.say("what's tonight's question")
 
 
+def another_question(alexa: Conversation) -> Said:
+    return alexa.say("ask closer together for a question evening")
+
+
 YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.START_PLAN: (start_plan, "plan.started", "plan.declined"),
     Ask.PLAN_PRACTICES: (plan_practices, "plan.practices_intro", "plan.declined"),
@@ -303,6 +307,7 @@ YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.NEW_CAPSULE: (new_capsule, "habits.capsule.explain", "habits.capsule.kept"),
     Ask.BACK_TO_CHECK_IN: (back_to_check_in, "check_in.cue.resume", "check_in.interrupted.later"),
     Ask.LEAVE_FOR_QUESTION: (leave_for_question, "questions.tonight", "check_in.cue.resume"),
+    Ask.ANOTHER_QUESTION: (another_question, "questions.evening.another", "questions.evening.done"),
 }
 """Every yes/no question: how to be asked it, and a key each answer leads to."""
 
