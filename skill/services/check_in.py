@@ -232,12 +232,17 @@ def continue_check_in(turn: Turn) -> Reply:
 
 def session_ended(turn: Turn) -> Reply:
     """The session closed mid check-in: remember where, so it can be continued."""
+    _keep_for_later(turn)
+    return Reply.nothing()
+
+
+def _keep_for_later(turn: Turn) -> None:
+    """Stop the check-in in this session, keeping its place for "continue our check-in"."""
     progress = _session_progress(turn)
     if progress is not None and progress.active:
         move = apply(progress, Event.STOP, turn.now, _settings(turn))
         if move.valid:
             _mirror(turn, move.progress)
-    return Reply.nothing()
 
 
 def welcome_note(turn: Turn) -> Reply | None:
@@ -303,11 +308,7 @@ def leave_for_question(turn: Turn) -> Reply:
 
 def set_aside(turn: Turn) -> Reply:
     """The no to going back: the check-in keeps its place for half an hour."""
-    progress = _session_progress(turn)
-    if progress is not None and progress.active:
-        move = apply(progress, Event.STOP, turn.now, _settings(turn))
-        if move.valid:
-            _mirror(turn, move.progress)
+    _keep_for_later(turn)
     return Reply.tell("check_in.interrupted.later").with_session(
         **{SESSION_KEY: None, CONTEXT: None}
     )

@@ -200,7 +200,8 @@ def _present(turn: Turn, result: Assignment, hint: bool = True) -> Reply:
         reply = reply.then("questions.tender")
     elif lead is None and hint:
         # the night's first question offers an evening of them (one and done stays the default)
-        reply = reply.then("questions.evening.offer" if result.step is Step.NEW else "questions.hint")
+        first = result.step is Step.NEW
+        reply = reply.then("questions.evening.offer" if first else "questions.hint")
     return reply.with_card(
         "questions.card_title", "questions.card_body", question=asked.text
     ).with_session(**{CONTEXT: FEATURE})
