@@ -10,6 +10,7 @@ import pytest
 
 from skill.cli import main
 from skill.devtools.conversation import Conversation, Said
+from skill.domain.evening import BUDGET_MS, Wait, wait_for
 from skill.store.sqlite import SQLiteHouseholdStore
 from tests.conftest import HOUSEHOLD, ConversationFactory
 
@@ -119,3 +120,17 @@ def test_closer_say_shows_alexs_turn_beginning(
     assert main(["say", "our names are Sam and Alex", "start a check in", "ready", "yes"]) == 0
     output = capsys.readouterr().out
     assert "Alex, the floor is yours" in output or "Alex, you have" in output
+
+
+def test_repeating_the_question_keeps_the_evening_going(evening: Conversation) -> None:
+    first = evening.say("let's have a question evening")
+    again = evening.say("repeat the question")
+    assert again.card == first.card
+    assert again.keys[-1] == "questions.evening.another" and not again.ended
+
+
+def test_a_wait_fits_one_response_or_is_played_in_two_parts() -> None:
+    assert wait_for(180_000, 20_000, 3_000) == Wait(180_000)
+    split = wait_for(300_000, 20_000, 3_000)
+    assert not split.whole and split.now_ms + split.rest_ms == 300_000
+    assert 20_000 + split.now_ms <= BUDGET_MS and split.now_ms % 5_000 == 0

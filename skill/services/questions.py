@@ -84,7 +84,10 @@ def again(turn: Turn) -> Reply:
         reply = Reply.tell("decks.repeat", question=text, deck=_deck_name(turn, deck))
     reply = _who_first(turn, reply, progress.starter)
     reply = _with_screen(turn, reply, str(progress.current), progress.finished, progress.starter)
-    return reply.with_card("questions.card_title", "questions.card_body", question=text)
+    reply = reply.with_card("questions.card_title", "questions.card_body", question=text)
+    if in_evening(turn.session):
+        return _quiet_after(turn, reply, _evening_minutes(turn))
+    return reply
 
 
 # -- the decks ------------------------------------------------------------------
