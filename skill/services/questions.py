@@ -271,10 +271,16 @@ def between_waits(session: Mapping[str, Any], at: datetime) -> bool:
     """Whether the quiet after a question was split and its first part is over: whatever
     is heard now is the couple still talking."""
     state = session.get(EVENING)
-    if not isinstance(state, dict) or not state.get("rest_ms"):
+    if not isinstance(state, dict) or _rest_ms(state) <= 0:
         return False
     until = read_instant(state.get("until"))
     return until is not None and at >= until
+
+
+def _rest_ms(state: Mapping[str, Any]) -> int:
+    """The quiet still to come (nothing, for a value that is not a whole number of ms)."""
+    rest = state.get("rest_ms")
+    return rest if isinstance(rest, int) and not isinstance(rest, bool) else 0
 
 
 def start_evening(turn: Turn, minutes: int | None = None) -> Reply:
@@ -304,8 +310,7 @@ def evening_done(turn: Turn) -> Reply:
 def evening_carries_on(turn: Turn) -> Reply:
     """The rest of a split wait: nothing said, only quiet, then "another one?"."""
     state = dict(turn.session.get(EVENING) or {})
-    rest = int(state.get("rest_ms") or 0)
-    timeline = Timeline((Silence(rest), Cue(ANOTHER)))
+    timeline = Timeline((Silence(min(_rest_ms(state), evening.BUDGET_MS)), Cue(ANOTHER)))
     reply = Reply(audio=timeline, end_session=False)
     return _asks_another(reply).with_session(**{EVENING: {**state, "rest_ms": 0}})
 
@@ -344,8 +349,8 @@ def _asks_another(reply: Reply) -> Reply:
 def _evening_minutes(turn: Turn) -> int:
     state = turn.session.get(EVENING)
     minutes = state.get("minutes") if isinstance(state, dict) else None
-    if isinstance(minutes, int) and evening.minutes_allowed(minutes):
-        return minutes
+    if isinstance(minutes, int) and not isinstance(minutes, bool):
+        return minutes if evening.minutes_allowed(minutes) else evening.DEFAULT_MINUTES
     return evening.DEFAULT_MINUTES
 
 
