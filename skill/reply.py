@@ -52,6 +52,9 @@ class Ask(SessionValue):
     REMINDER_OFFER = "habits.reminder_offer"
     APPRECIATION_ROUND = "habits.appreciation_round"
     NEW_CAPSULE = "habits.new_capsule"
+    BACK_TO_CHECK_IN = "check_in.back"
+    LEAVE_FOR_QUESTION = "check_in.leave_for_question"
+    ANOTHER_QUESTION = "questions.another"
 
 
 class Question(SessionValue):

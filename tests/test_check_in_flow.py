@@ -118,7 +118,9 @@ def test_a_check_in_left_after_step_two_resumes_at_step_three(
     assert check_in_of(store).get("count", 0) == 0
     alexa.advance(minutes=10)
     turn = alexa.say("ask closer together to continue our check-in")
-    assert turn.keys[:2] == ("check_in.continue.back", "check_in.cue.reflect")
+    assert turn.keys[:2] == ("check_in.continue.back", "check_in.cue.resume")
+    slot = turn.session["check_in"]["slots"][0]
+    assert slot[0] == "reflect_1" and 4_000 <= slot[2] <= 6_000  # the time it had left
     assert turn.keys[-1] == "check_in.ask.confirm"
     assert phase(turn) == "confirm_1"
     assert not turn.ended
@@ -130,7 +132,8 @@ def test_a_session_that_closed_mid_reflection_resumes_there(alexa: Conversation)
     assert alexa.end("USER_INITIATED").status == 200
     alexa.advance(minutes=10)
     turn = alexa.say("ask closer together to continue our check-in")
-    assert turn.keys[:2] == ("check_in.continue.back", "check_in.cue.reflect")
+    assert turn.keys[:2] == ("check_in.continue.back", "check_in.cue.resume")
+    assert turn.session["check_in"]["slots"][0][0] == "reflect_1"
 
 
 def test_a_check_in_left_long_ago_starts_fresh(
@@ -173,7 +176,7 @@ def test_pause_and_resume_keep_the_time_that_was_left(alexa: Conversation) -> No
     begun(alexa)
     into(alexa, "speak_1", 40)
     paused = alexa.say("pause")
-    assert paused.keys == ("check_in.ask.paused",)
+    assert paused.keys == ("check_in.ask.pause_hold", "check_in.ask.pause_over")
     assert not paused.ended and paused.reprompt
     alexa.advance(minutes=4)
     resumed = alexa.say("resume")

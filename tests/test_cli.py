@@ -129,7 +129,7 @@ def test_say_interrupts_at_a_moment_and_lets_the_mic_go_unanswered(
     output = capsys.readouterr().out
     paused = after(output, "@+40s pause")
     assert paused.splitlines()[1].startswith("       (0:40 into 3:")
-    assert 'as "Alexa, pause" would' in paused and "keys: check_in.ask.paused" in paused
+    assert 'as "Alexa, pause" would' in paused and "keys: check_in.ask.pause_hold" in paused
     first, second, third = after(paused, "(silence)").split("you>   (silence)\n")[1:]
     assert "so Alexa asks again" in first and "\nalexa> " in first
     assert "then the mic opens at" in first

@@ -186,6 +186,7 @@ def dynamic_keys() -> set[str]:
 
     contexts = {questions.FEATURE, check_in.FEATURE, plan.FEATURE, rituals.FEATURE, rituals.GUIDE}
     contexts |= {questions.DECKS, closeness.FEATURE, voices.FEATURE, habits.FEATURE}
+    contexts |= {questions.EVENING}
     from skill.domain.check_in import Kind
     from skill.domain.rituals import PartOfDay
     from skill.speech.screens import AFTER

@@ -137,7 +137,7 @@ def test_a_barge_in_lands_at_its_moment_inside_the_audio(household: Conversation
     household.say("ready")
     paused = household.say("pause", into=timedelta(seconds=40))
     assert sent.at(-1) - sent.at(-2) == timedelta(seconds=40)
-    assert paused.keys == ("check_in.ask.paused",)
+    assert paused.keys == ("check_in.ask.pause_hold", "check_in.ask.pause_over")
 
 
 def test_a_barge_in_needs_something_to_interrupt(household: Conversation) -> None:

@@ -21,6 +21,7 @@ from skill.domain.clock import LocalClock
 from skill.envelope import Request
 from skill.exchange import Exchange
 from skill.reply import Reply
+from skill.services import check_in
 from skill.services.alerts import MAX_CALLS, Step
 from skill.speech.render import render
 from skill.turn import Turn
@@ -59,7 +60,13 @@ class Matcher(AbstractRequestHandler):
 
 
 class Handler(Matcher):
-    """A handler whose service needs the household and the local clock."""
+    """A handler whose service needs the household and the local clock.
+
+    One that arrives during a check-in's timed audio first notes where the check-in stood,
+    unless it is the check-in's own (``keeps_check_in``), and then offers to go back to it.
+    """
+
+    keeps_check_in: ClassVar[bool] = False
 
     def handle(self, handler_input: HandlerInput) -> Response:
         exchange = exchange_of(handler_input)
@@ -68,7 +75,10 @@ class Handler(Matcher):
         zone = exchange.zone(household, lambda: device_time_zone(handler_input))
         clock = LocalClock.at(exchange.request.instant, zone)
         turn = Turn(household, clock, exchange.catalog, exchange.session, exchange.request.person)
+        held = {} if self.keeps_check_in else check_in.hold_place(turn)
         reply = perform(self.respond(turn, exchange.request), turn, exchange.request)
+        if held:
+            reply = check_in.after_interruption(reply, held)
         exchange.after = turn.household
         return render(handler_input, exchange, reply)
 

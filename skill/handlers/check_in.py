@@ -15,11 +15,45 @@ from skill.services import check_in, questions
 from skill.turn import Turn
 
 
-class InCheckIn(Handler):
+class CheckInHandler(Handler):
+    """The check-in's own handlers: they move it themselves."""
+
+    keeps_check_in = True
+
+
+class InCheckIn(CheckInHandler):
     """Applies only while the session is inside a check-in."""
 
     def applies(self, exchange: Exchange) -> bool:
         return check_in.in_progress(exchange.session)
+
+
+class CheckInMidShareHandler(CheckInHandler):
+    """Between two parts of one long share, whatever is heard is the speaker still talking:
+    the silence carries on, with nothing said. The check-in's own commands still work."""
+
+    COMMANDS = frozenset(
+        {
+            "AMAZON.StopIntent",
+            "AMAZON.CancelIntent",
+            "AMAZON.PauseIntent",
+            "AMAZON.HelpIntent",
+            "AMAZON.RepeatIntent",
+            "CheckInSkipIntent",
+            "SkipQuestionIntent",
+            "CheckInMoreTimeIntent",
+            "CheckInTimeOutIntent",
+        }
+    )
+
+    def applies(self, exchange: Exchange) -> bool:
+        request = exchange.request
+        return request.intent not in self.COMMANDS and check_in.mid_share(
+            exchange.session, request.instant
+        )
+
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        return check_in.carry_on(turn)
 
 
 class CheckInYesHandler(InCheckIn):
@@ -76,7 +110,7 @@ class CheckInFallbackHandler(InCheckIn):
         return check_in.fallback(turn)
 
 
-class PauseIntentHandler(Handler):
+class PauseIntentHandler(CheckInHandler):
     """ "Pause", "hang on", "give us a minute": the check-in's pause (at a step that waits
     for "ready", a kind wait instead). "Pause the plan" is StayOnWeekIntent, not this;
     outside a check-in there is nothing to pause."""
@@ -94,7 +128,7 @@ class CheckInSessionEndedHandler(InCheckIn):
         return check_in.session_ended(turn)
 
 
-class ResumeIntentHandler(Handler):
+class ResumeIntentHandler(CheckInHandler):
     """ "Continue", "keep going" alone: in a check-in, the step moves on (or a pause ends);
     outside one, a check-in left in the last half hour is picked up."""
 
@@ -104,35 +138,35 @@ class ResumeIntentHandler(Handler):
         return check_in.resume(turn)
 
 
-class StartCheckInIntentHandler(Handler):
+class StartCheckInIntentHandler(CheckInHandler):
     intents = ("StartCheckInIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.start(turn)
 
 
-class MorningCheckInIntentHandler(Handler):
+class MorningCheckInIntentHandler(CheckInHandler):
     intents = ("MorningCheckInIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.start_morning(turn)
 
 
-class ContinueCheckInIntentHandler(Handler):
+class ContinueCheckInIntentHandler(CheckInHandler):
     intents = ("ContinueCheckInIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.continue_check_in(turn)
 
 
-class CheckInReadyIntentHandler(Handler):
+class CheckInReadyIntentHandler(CheckInHandler):
     intents = ("CheckInReadyIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.ready(turn)
 
 
-class CheckInSkipIntentHandler(Handler):
+class CheckInSkipIntentHandler(CheckInHandler):
     """ "Skip", "skip this": while a check-in runs in this session it skips the step;
     otherwise the thing to skip is tonight's question (a question reply ends the session,
     so "skip this" after it comes as a new request)."""
@@ -145,7 +179,7 @@ class CheckInSkipIntentHandler(Handler):
         return questions.skip(turn)
 
 
-class CheckInMoreTimeIntentHandler(Handler):
+class CheckInMoreTimeIntentHandler(CheckInHandler):
     """ "Another minute", "more time": more time for the check-in's step. "Another one"
     is NextQuestionIntent, tonight's next question."""
 
@@ -155,42 +189,42 @@ class CheckInMoreTimeIntentHandler(Handler):
         return check_in.more_time(turn)
 
 
-class CheckInTimeOutIntentHandler(Handler):
+class CheckInTimeOutIntentHandler(CheckInHandler):
     intents = ("CheckInTimeOutIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.time_out(turn)
 
 
-class SetNamesIntentHandler(Handler):
+class SetNamesIntentHandler(CheckInHandler):
     intents = ("SetNamesIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.set_names(turn, request.slot("firstName"), request.slot("secondName"))
 
 
-class CheckInTurnLengthIntentHandler(Handler):
+class CheckInTurnLengthIntentHandler(CheckInHandler):
     intents = ("CheckInTurnLengthIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.set_turn_length(turn, request.slot("minutes"))
 
 
-class SkipCheckInInstructionsIntentHandler(Handler):
+class SkipCheckInInstructionsIntentHandler(CheckInHandler):
     intents = ("SkipCheckInInstructionsIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.skip_instructions(turn)
 
 
-class CheckInSoundsOnIntentHandler(Handler):
+class CheckInSoundsOnIntentHandler(CheckInHandler):
     intents = ("CheckInSoundsOnIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
         return check_in.soft_sounds(turn, on=True)
 
 
-class CheckInSoundsOffIntentHandler(Handler):
+class CheckInSoundsOffIntentHandler(CheckInHandler):
     intents = ("CheckInSoundsOffIntent",)
 
     def respond(self, turn: Turn, request: Request) -> Reply:
@@ -198,6 +232,7 @@ class CheckInSoundsOffIntentHandler(Handler):
 
 
 HANDLERS: tuple[Handler, ...] = (
+    CheckInMidShareHandler(),
     CheckInYesHandler(),
     CheckInNoHandler(),
     CheckInStopHandler(),

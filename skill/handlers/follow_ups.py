@@ -44,6 +44,9 @@ FOLLOW_UPS: Mapping[Ask, FollowUp] = MappingProxyType(
         ),
         Ask.APPRECIATION_ROUND: FollowUp(yes=check_in.start_appreciation, no=habits.round_declined),
         Ask.NEW_CAPSULE: FollowUp(yes=habits.new_capsule, no=habits.kept_capsule),
+        Ask.BACK_TO_CHECK_IN: FollowUp(yes=check_in.resume, no=check_in.set_aside),
+        Ask.LEAVE_FOR_QUESTION: FollowUp(yes=questions.tonight, no=check_in.resume),
+        Ask.ANOTHER_QUESTION: FollowUp(yes=questions.evening_next, no=questions.evening_done),
     }
 )
 """Every question the skill asks, and the use case each answer hands off to."""

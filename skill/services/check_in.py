@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from skill.codec import decode_progress, encode_progress
@@ -30,6 +31,7 @@ from skill.domain.check_in import (
     Progress,
     Spot,
     apply,
+    between_parts,
     here,
     locate,
     minutes_between,
@@ -157,7 +159,7 @@ def _swap_lead(turn: Turn) -> tuple[Say, ...]:
     return ()
 
 
-WAITS_FOR_READY = SETUPS | {Phase.HOLD}
+WAITS_FOR_READY = SETUPS | {Phase.HOLD, Phase.PAUSED}
 """Steps that wait for "ready": there "not yet" or "give us a minute" is a kind wait."""
 
 
@@ -231,12 +233,17 @@ def continue_check_in(turn: Turn) -> Reply:
 
 def session_ended(turn: Turn) -> Reply:
     """The session closed mid check-in: remember where, so it can be continued."""
+    _keep_for_later(turn)
+    return Reply.nothing()
+
+
+def _keep_for_later(turn: Turn) -> None:
+    """Stop the check-in in this session, keeping its place for "continue our check-in"."""
     progress = _session_progress(turn)
     if progress is not None and progress.active:
         move = apply(progress, Event.STOP, turn.now, _settings(turn))
         if move.valid:
             _mirror(turn, move.progress)
-    return Reply.nothing()
 
 
 def welcome_note(turn: Turn) -> Reply | None:
@@ -245,6 +252,67 @@ def welcome_note(turn: Turn) -> Reply | None:
     if mirror is not None and mirror.resumable(turn.now):
         return Reply.tell("check_in.welcome_back")
     return None
+
+
+# -- a share that goes on, and requests for something else -------------------------
+
+
+def mid_share(session: Mapping[str, Any], at: datetime) -> bool:
+    """Whether this session waits between two parts of one share, its audio over: whatever
+    is heard then is the speaker still talking."""
+    progress = decode_progress(session.get(SESSION_KEY))
+    return progress is not None and between_parts(progress, at)
+
+
+def carry_on(turn: Turn) -> Reply:
+    """Anything heard mid-share is "go on": the silence carries on, with nothing said."""
+    return _event(turn, Event.READY, quiet=True)
+
+
+def hold_place(turn: Turn) -> dict[str, Any]:
+    """A request for something else came in during the timed audio: note where the check-in
+    stood (the step, and how much of it was used), as a pause. The session's updates (none
+    when the audio was already over: the check-in then waits at its step anyway)."""
+    progress = _session_progress(turn)
+    if progress is None or not progress.active or locate(progress, turn.now) is None:
+        return {}
+    move = apply(progress, Event.PAUSE, turn.now, _settings(turn))
+    if not move.valid:
+        return {}
+    _mirror(turn, move.progress)
+    return {SESSION_KEY: encode_progress(move.progress), CONTEXT: FEATURE}
+
+
+def after_interruption(reply: Reply, held: Mapping[str, Any]) -> Reply:
+    """After answering something else mid check-in, offer to go back to it (unless the
+    answer asks something of its own); the session keeps the check-in's place."""
+    reply = replace(reply, session={**held, **reply.session})
+    if not reply.end_session or reply.pending or reply.asked or reply.audio or reply.silent:
+        return reply
+    offer = reply.then("check_in.interrupted.offer")
+    return replace(
+        offer,
+        reprompt=(Say("check_in.interrupted.reprompt"),),
+        pending=Ask.BACK_TO_CHECK_IN,
+        end_session=False,
+    )
+
+
+def leave_for_question(turn: Turn) -> Reply:
+    """Tonight's question asked mid check-in: note the place, then ask before leaving it."""
+    return Reply.ask(
+        "check_in.interrupted.leave_for_question",
+        "check_in.interrupted.leave_reprompt",
+        pending=Ask.LEAVE_FOR_QUESTION,
+    ).with_session(**hold_place(turn))
+
+
+def set_aside(turn: Turn) -> Reply:
+    """The no to going back: the check-in keeps its place for half an hour."""
+    _keep_for_later(turn)
+    return Reply.tell("check_in.interrupted.later").with_session(
+        **{SESSION_KEY: None, CONTEXT: None}
+    )
 
 
 # -- settings and names -----------------------------------------------------------
@@ -307,12 +375,14 @@ def _after_setting(turn: Turn, line: Say) -> Reply:
 # -- the engine ---------------------------------------------------------------------
 
 
-def _event(turn: Turn, event: Event, lead: tuple[Say, ...] = (), brief: bool = True) -> Reply:
+def _event(
+    turn: Turn, event: Event, lead: tuple[Say, ...] = (), brief: bool = True, quiet: bool = False
+) -> Reply:
     progress = _session_progress(turn)
     if progress is None or not progress.active:
         return _nothing_running()
     move = apply(progress, event, turn.now, _settings(turn))
-    return _respond(turn, move, lead, brief)
+    return _respond(turn, move, lead, brief, quiet)
 
 
 def _pick_up(turn: Turn, mirror: Progress) -> Reply:
@@ -320,7 +390,9 @@ def _pick_up(turn: Turn, mirror: Progress) -> Reply:
     return _respond(turn, move, (Say("check_in.continue.back"),))
 
 
-def _respond(turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = True) -> Reply:
+def _respond(
+    turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = True, quiet: bool = False
+) -> Reply:
     if not move.valid:
         return _stay(turn, move.progress, "check_in.invalid_timed", "check_in.invalid")
     if move.goal is Phase.ENDED:
@@ -331,7 +403,7 @@ def _respond(turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = T
     if move.goal in SETUPS and move.goal is not move.here:
         morning, appreciation = move.goal is Phase.MORNING_SETUP, move.goal in ROUND_SETUP
         return _begin(turn, morning, lead, appreciation)
-    return _play(turn, move.progress, move.play, lead, brief)
+    return _play(turn, move.progress, move.play, lead, brief, quiet)
 
 
 def _stay(turn: Turn, progress: Progress, timed_key: str, waiting_key: str) -> Reply:
@@ -342,13 +414,18 @@ def _stay(turn: Turn, progress: Progress, timed_key: str, waiting_key: str) -> R
 
 
 def _play(
-    turn: Turn, progress: Progress, play: Spot | None, lead: tuple[Say, ...], brief: bool
+    turn: Turn,
+    progress: Progress,
+    play: Spot | None,
+    lead: tuple[Say, ...],
+    brief: bool,
+    quiet: bool = False,
 ) -> Reply:
     """Answer with the timed audio from ``play`` on (if any), or the waiting step's question."""
     voice = _voice(turn)
     record = turn.household.check_in
     lead_ms = sum(voice.length_ms(Cue(line.key, line.params)) for line in lead)
-    show = perform(progress, play, voice, turn.now, record.settings, lead_ms=lead_ms)
+    show = perform(progress, play, voice, turn.now, record.settings, lead_ms=lead_ms, quiet=quiet)
     after = show.progress
     if progress.began is None and after.began is not None:
         record = replace(record, next_starter=1 - after.starter)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from skill.content.catalog import LocaleCatalog
@@ -23,9 +23,13 @@ from skill.content.decks import (
     question,
 )
 from skill.content.questions import order_of
+from skill.domain import evening
 from skill.domain import questions as domain
+from skill.domain.clock import read_instant
 from skill.domain.questions import Assignment, Deck, Stage, Step
-from skill.reply import CONTEXT, Ask, Question, Reply
+from skill.domain.timeline import Cue, Segment, Silence, Timeline
+from skill.reply import CONTEXT, Ask, Question, Reply, Say
+from skill.speech.apla import estimate_ms
 from skill.speech.render import remembered
 from skill.speech.screens import question_screen
 from skill.turn import Turn
@@ -81,7 +85,10 @@ def again(turn: Turn) -> Reply:
         reply = Reply.tell("decks.repeat", question=text, deck=_deck_name(turn, deck))
     reply = _who_first(turn, reply, progress.starter)
     reply = _with_screen(turn, reply, str(progress.current), progress.finished, progress.starter)
-    return reply.with_card("questions.card_title", "questions.card_body", question=text)
+    reply = reply.with_card("questions.card_title", "questions.card_body", question=text)
+    if in_evening(turn.session):
+        return _quiet_after(turn, reply, _evening_minutes(turn))
+    return reply
 
 
 # -- the decks ------------------------------------------------------------------
@@ -184,7 +191,7 @@ def _deck_name(turn: Turn, deck: Deck) -> str:
     return deck_by_code(turn.catalog, deck.code).name
 
 
-def _present(turn: Turn, result: Assignment) -> Reply:
+def _present(turn: Turn, result: Assignment, hint: bool = True) -> Reply:
     household = turn.household
     if result.progress != household.questions:
         turn.update(replace(household, questions=result.progress))
@@ -195,8 +202,10 @@ def _present(turn: Turn, result: Assignment) -> Reply:
     reply = _with_screen(turn, reply, result.question, result.revisiting, result.progress.starter)
     if asked.tender:
         reply = reply.then("questions.tender")
-    elif lead is None:
-        reply = reply.then("questions.hint")
+    elif lead is None and hint:
+        # the night's first question offers an evening of them (one and done stays the default)
+        first = result.step is Step.NEW
+        reply = reply.then("questions.evening.offer" if first else "questions.hint")
     return reply.with_card(
         "questions.card_title", "questions.card_body", question=asked.text
     ).with_session(**{CONTEXT: FEATURE})
@@ -244,3 +253,116 @@ def _with_screen(
         turn.catalog, text, question_id, revisiting, _first_name(turn, starter), deck=place
     )
     return replace(reply, screen=card)
+
+
+# -- a question evening -------------------------------------------------------------
+
+EVENING = "question_evening"
+"""Session attribute and context: a question evening under way (its minutes per question,
+and the quiet still to come after the last question when it did not fit one response)."""
+ANOTHER = "questions.evening.another"
+
+
+def in_evening(session: Mapping[str, Any]) -> bool:
+    """Whether this session is a question evening."""
+    return isinstance(session.get(EVENING), dict)
+
+
+def between_waits(session: Mapping[str, Any], at: datetime) -> bool:
+    """Whether the quiet after a question was split and its first part is over: whatever
+    is heard now is the couple still talking."""
+    state = session.get(EVENING)
+    if not isinstance(state, dict) or _rest_ms(state) <= 0:
+        return False
+    until = read_instant(state.get("until"))
+    return until is not None and at >= until
+
+
+def _rest_ms(state: Mapping[str, Any]) -> int:
+    """The quiet still to come (nothing, for a value that is not a whole number of ms)."""
+    rest = state.get("rest_ms")
+    return rest if isinstance(rest, int) and not isinstance(rest, bool) else 0
+
+
+def start_evening(turn: Turn, minutes: int | None = None) -> Reply:
+    """A question evening: a question, who answers first, a quiet wait, then "another one?"."""
+    chosen = minutes or _evening_minutes(turn)
+    result = domain.next_question(turn.household.questions, *_bank(turn))
+    reply = _present(turn, result, hint=False).first(
+        "questions.evening.start", time=_span(turn, chosen)
+    )
+    return _quiet_after(turn, reply, chosen)
+
+
+def evening_next(turn: Turn) -> Reply:
+    """ "Another one": the next question of the evening (it moves the household on, as
+    "next question" does)."""
+    if not in_evening(turn.session):
+        return next_question(turn)
+    result = domain.next_question(turn.household.questions, *_bank(turn))
+    return _quiet_after(turn, _present(turn, result, hint=False), _evening_minutes(turn))
+
+
+def evening_done(turn: Turn) -> Reply:
+    """ "That's enough for tonight": the evening ends warmly."""
+    return Reply.tell("questions.evening.done").with_session(**{EVENING: None, CONTEXT: None})
+
+
+def evening_carries_on(turn: Turn) -> Reply:
+    """The rest of a split wait: nothing said, only quiet, then "another one?"."""
+    state = dict(turn.session.get(EVENING) or {})
+    timeline = Timeline((Silence(min(_rest_ms(state), evening.BUDGET_MS)), Cue(ANOTHER)))
+    reply = Reply(audio=timeline, end_session=False)
+    return _asks_another(reply).with_session(**{EVENING: {**state, "rest_ms": 0}})
+
+
+def set_evening_minutes(turn: Turn, spoken: str | None) -> Reply:
+    """ "Give us five minutes per question": the wait after each question this evening."""
+    minutes = _whole(spoken)
+    if minutes is None or not evening.minutes_allowed(minutes):
+        return Reply.ask("questions.evening.minutes_range", "questions.evening.minutes_reprompt")
+    if not in_evening(turn.session):
+        return start_evening(turn, minutes)
+    state = {**dict(turn.session.get(EVENING) or {}), "minutes": minutes, "rest_ms": 0}
+    reply = Reply.tell("questions.evening.minutes_set", time=_span(turn, minutes)).then(ANOTHER)
+    return _asks_another(replace(reply, end_session=False)).with_session(**{EVENING: state})
+
+
+def _quiet_after(turn: Turn, reply: Reply, minutes: int) -> Reply:
+    spoken = sum(estimate_ms(Cue(line.key, line.params), turn.catalog) for line in reply.speech)
+    closing = estimate_ms(Cue(ANOTHER), turn.catalog)
+    wait = evening.wait_for(minutes * evening.MINUTE, spoken, closing)
+    segments: tuple[Segment, ...] = (Silence(wait.now_ms),)
+    if wait.whole:
+        segments = (*segments, Cue(ANOTHER))
+    until = turn.now + timedelta(milliseconds=spoken + wait.now_ms)
+    state = {"minutes": minutes, "rest_ms": wait.rest_ms, "until": until.isoformat()}
+    reply = replace(reply, audio=Timeline(segments), end_session=False)
+    return _asks_another(reply).with_session(**{EVENING: state, CONTEXT: EVENING})
+
+
+def _asks_another(reply: Reply) -> Reply:
+    return replace(
+        reply, reprompt=(Say("questions.evening.another_reprompt"),), pending=Ask.ANOTHER_QUESTION
+    )
+
+
+def _evening_minutes(turn: Turn) -> int:
+    state = turn.session.get(EVENING)
+    minutes = state.get("minutes") if isinstance(state, dict) else None
+    if isinstance(minutes, int) and not isinstance(minutes, bool):
+        return minutes if evening.minutes_allowed(minutes) else evening.DEFAULT_MINUTES
+    return evening.DEFAULT_MINUTES
+
+
+def _span(turn: Turn, minutes: int) -> str:
+    if minutes == 1:
+        return turn.catalog.plain("check_in.time.one_minute")
+    return turn.catalog.plain("check_in.time.minutes", {"minutes": minutes})
+
+
+def _whole(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None

@@ -10,7 +10,7 @@
 
 from skill.domain.check_in.compose import Part, Performance, minutes_between, part, perform
 from skill.domain.check_in.cues import Prompt, Voice, prompt, roles
-from skill.domain.check_in.moves import Move, apply, here, locate, start
+from skill.domain.check_in.moves import Move, apply, between_parts, here, locate, start
 from skill.domain.check_in.phases import (
     ACTIVE,
     BUDGET_MS,
@@ -79,6 +79,7 @@ __all__ = [
     "Target",
     "Voice",
     "apply",
+    "between_parts",
     "here",
     "locate",
     "minutes_between",

@@ -16,6 +16,7 @@ from skill.domain.check_in.phases import (
     MARK_GAP_MS,
     MIN_PART_MS,
     NEXT,
+    PAUSE_WAIT_MS,
     SECOND,
     TIMED,
     Phase,
@@ -34,11 +35,14 @@ class Part:
     total_ms: int
 
 
-def part(progress: Progress, spot: Spot, stop_ms: int, voice: Voice) -> Part:
+def part(
+    progress: Progress, spot: Spot, stop_ms: int, voice: Voice, quiet: bool = False
+) -> Part:
     """The audio for a timed phase from ``spot.at_ms`` to ``stop_ms`` of its time.
 
     The time a cue takes to say counts as the phase's own time, so the end chime sounds
-    exactly when the time is up.
+    exactly when the time is up. A ``quiet`` part carries a share on partway with no
+    cue and no chime: the speaker never stopped talking.
     """
     length = spot.length_ms
     names = roles(progress, spot.phase, voice)
@@ -47,7 +51,7 @@ def part(progress: Progress, spot: Spot, stop_ms: int, voice: Voice) -> Part:
         if spot.at_ms == 0
         else resumption(spot.phase, length - spot.at_ms, names, voice)
     )
-    segments: list[Segment] = [first, Sound("start")]
+    segments: list[Segment] = [] if quiet and spot.at_ms else [first, Sound("start")]
     lead = sum(voice.length_ms(s) for s in segments)
     position = spot.at_ms
     for offset, cue in marks(spot, names):
@@ -97,6 +101,8 @@ class _Composer:
     settings: CheckInSettings
     at: datetime
     budget_ms: int
+    quiet: bool = False
+    """Carry the first part on without its cue (a share that was never interrupted)."""
 
     def place(self, draft: _Draft, spot: Spot) -> Spot | None:
         """Schedule as much of ``spot`` as fits; the next timed phase to place, or None."""
@@ -131,7 +137,8 @@ class _Composer:
 
     def fit(self, draft: _Draft, spot: Spot, then: Spot | None) -> tuple[int, Part] | None:
         """Where to stop ``spot`` in this response and its audio; None to hold it whole."""
-        whole = part(self.progress, spot, spot.length_ms, self.voice)
+        quiet = self.quiet and not draft.slots
+        whole = part(self.progress, spot, spot.length_ms, self.voice, quiet)
         if draft.used + whole.total_ms + self.closing_ms(spot, then) <= self.budget_ms:
             return spot.length_ms, whole
         if draft.slots:
@@ -139,7 +146,7 @@ class _Composer:
         stop = self.split(draft, spot, then, whole)
         if stop <= spot.at_ms:
             return None
-        return stop, part(self.progress, spot, stop, self.voice)
+        return stop, part(self.progress, spot, stop, self.voice, quiet)
 
     def split(self, draft: _Draft, spot: Spot, then: Spot | None, whole: Part) -> int:
         """Where to stop a phase too long for what is left of the response."""
@@ -177,12 +184,13 @@ def perform(
     settings: CheckInSettings,
     lead_ms: int = 0,
     budget_ms: int = BUDGET_MS,
+    quiet: bool = False,
 ) -> Performance:
     """Compose one response: timed parts from ``play`` on, as many as fit, then the prompt.
 
     Each part must leave room for the question that would end the response after it.
     """
-    composer = _Composer(progress, voice, settings, at, budget_ms)
+    composer = _Composer(progress, voice, settings, at, budget_ms, quiet)
     draft = _Draft(used=lead_ms, phase=progress.phase, held=progress.held, began=progress.began)
     spot = play
     while spot is not None:
@@ -199,8 +207,18 @@ def perform(
     if draft.slots:
         draft.segments.append(closing.ask)
         draft.used += voice.length_ms(closing.ask)
+    elif after.phase is Phase.PAUSED:
+        closing = _quiet_wait(draft, voice)
     until = at + timedelta(milliseconds=draft.used)
     return Performance(tuple(draft.segments), replace(after, until=until), closing, draft.used)
+
+
+def _quiet_wait(draft: _Draft, voice: Voice) -> Prompt:
+    """A pause: say so, wait quietly for a few minutes, then ask gently whether to go on."""
+    ask = Cue("check_in.ask.pause_over")
+    draft.segments.extend((Cue("check_in.ask.pause_hold"), Silence(PAUSE_WAIT_MS), ask))
+    draft.used += sum(voice.length_ms(segment) for segment in draft.segments)
+    return Prompt(ask, Cue("check_in.reprompt.pause_over"))
 
 
 def split_point(spot: Spot, available_ms: int, latest_ms: int) -> int:

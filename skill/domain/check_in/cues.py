@@ -171,6 +171,9 @@ def _hold(progress: Progress, voice: Voice, brief: bool) -> Prompt:
     reprompt = Cue("check_in.reprompt.hold")
     if held.at_ms > 0 and kind is not None:
         params = {**names, "person": talker(kind, names), "time": voice.span(held.remaining_ms())}
+        if kind in TALKING:
+            keep_going = Cue("check_in.ask.keep_going", params, quiet=True)
+            return Prompt(keep_going, Cue("check_in.reprompt.keep_going", params))
         return Prompt(Cue("check_in.ask.go_on", params), reprompt)
     if kind in TALKING:
         return Prompt(Cue("check_in.ask.next_speaker", names), reprompt)

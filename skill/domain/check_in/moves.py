@@ -11,7 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from skill.domain.check_in.phases import EXTRA_MS, KEEPS_HELD, TIMED, Event, Jump, Phase, Target
+from skill.domain.check_in.cues import TALKING
+from skill.domain.check_in.phases import (
+    EXTRA_MS,
+    KEEPS_HELD,
+    KIND,
+    TIMED,
+    Event,
+    Jump,
+    Phase,
+    Target,
+)
 from skill.domain.check_in.state import CheckInSettings, Progress, Spot
 from skill.domain.check_in.table import target
 
@@ -47,6 +57,15 @@ def here(progress: Progress, at: datetime) -> Phase:
     """The phase the household is in at ``at``: inside the audio, or waiting after it."""
     spot = locate(progress, at)
     return spot.phase if spot else progress.phase
+
+
+def between_parts(progress: Progress, at: datetime) -> bool:
+    """Whether the household waits between two parts of one person's turn (it was too long
+    for one response) with the audio over: the speaker is most likely still talking."""
+    held = progress.held
+    if progress.phase is not Phase.HOLD or held is None or locate(progress, at) is not None:
+        return False
+    return held.at_ms > 0 and KIND.get(held.phase) in TALKING
 
 
 @dataclass(frozen=True)
@@ -99,7 +118,7 @@ def _resolve(
     if held is None:
         return None
     if raw is Jump.BACK:
-        return held.phase, held if event is not Event.CONTINUE else Spot(held.phase)
+        return held.phase, held
     past = target(held.phase, Event.SKIP)
     return (past, Spot(past)) if isinstance(past, Phase) else None
 

@@ -21,6 +21,8 @@ EXTRA_MS = MINUTE
 """What "more time" adds."""
 MARK_GAP_MS = 5 * SECOND
 """A cue this close after a (re)start is left out: the start cue has just spoken."""
+PAUSE_WAIT_MS = 200 * SECOND
+"""The quiet wait a pause holds before asking gently whether to go on."""
 TURN_MINUTES = (1, 5)
 RESUME_WINDOW = timedelta(minutes=30)
 RECENT = 5

@@ -4,7 +4,8 @@ A pair missing from a phase's row is an event that does not fit that phase (the 
 stays with the current step). ``Jump.BACK`` returns to the step that a hold, pause,
 breathing minute or stop interrupted, with the time it had left; ``Jump.PAST`` skips that
 step. At a step that waits for "ready", "not yet" (NO) and "give us a minute" (PAUSE, at
-the set-up) lead back to the same step: a kind wait, still listening; "go on" and
+the set-up) lead back to the same step: a kind wait, still listening; at a pause, "not
+yet" and "pause" start another quiet wait; "go on" and
 "continue" (READY, RESUME) move on wherever a step waits, the reflection's yes included.
 ``closer check-in-table`` prints this table as a grid.
 """
@@ -182,9 +183,10 @@ ROWS: Mapping[Phase, Mapping[Event, Target]] = MappingProxyType({
     Phase.PAUSED: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
         Event.START_APPRECIATION: Phase.APPRECIATION_SETUP,
-        Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.SKIP: Jump.PAST,
-        Event.RESUME: Jump.BACK, Event.CONTINUE: Jump.BACK, Event.TIME_OUT: Phase.BREATHING,
-        Event.STOP: Phase.ENDED, Event.REPEAT: Phase.PAUSED, Event.HELP: Phase.PAUSED,
+        Event.READY: Jump.BACK, Event.YES: Jump.BACK, Event.NO: Phase.PAUSED,
+        Event.SKIP: Jump.PAST, Event.PAUSE: Phase.PAUSED, Event.RESUME: Jump.BACK,
+        Event.CONTINUE: Jump.BACK, Event.TIME_OUT: Phase.BREATHING, Event.STOP: Phase.ENDED,
+        Event.REPEAT: Phase.PAUSED, Event.HELP: Phase.PAUSED,
     },
     Phase.BREATHING: {
         Event.START: Phase.SETUP, Event.START_MORNING: Phase.MORNING_SETUP,
