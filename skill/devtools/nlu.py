@@ -88,6 +88,68 @@ NUMBER_WORDS = {
 }
 NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 OPEN_SLOT = r"[a-z0-9'][a-z0-9' ]*?"
+NOT_NAMES = frozenset(
+    [
+        "here",
+        "ready",
+        "done",
+        "set",
+        "fine",
+        "good",
+        "okay",
+        "ok",
+        "back",
+        "home",
+        "finished",
+        "there",
+        "together",
+        "both",
+        "all",
+        "sure",
+        "yes",
+        "no",
+        "not",
+        "just",
+        "only",
+        "now",
+        "still",
+        "already",
+        "in",
+        "out",
+        "on",
+        "off",
+        "up",
+        "down",
+        "over",
+        "through",
+        "listening",
+        "talking",
+        "waiting",
+        "trying",
+        "going",
+        "staying",
+        "sitting",
+        "tired",
+        "busy",
+        "free",
+        "the",
+        "a",
+        "an",
+        "us",
+        "we",
+        "you",
+        "me",
+        "them",
+        "him",
+        "her",
+        "it",
+        "this",
+        "that",
+        "what",
+        "who",
+    ]
+)
+"""Everyday words Alexa's first-name slot would not take as a name ("we're here and ready")."""
 FIRST_NAME = r"[a-z][a-z'-]*"
 LAUNCH_VERBS = (
     "open", "launch", "start", "begin", "talk to", "use", "load", "run", "resume", "play",
@@ -251,7 +313,7 @@ class Utterances:
         if slot_type in SPOKEN_PATTERNS:
             return SPOKEN_PATTERNS_COMPILED[slot_type].fullmatch(spoken) is not None
         if slot_type == "AMAZON.FirstName":
-            return spoken not in NUMBER_WORDS and not spoken.isdigit()
+            return spoken not in NOT_NAMES and spoken not in NUMBER_WORDS and not spoken.isdigit()
         return True
 
     def understand(self, text: str) -> Understood:

@@ -38,7 +38,7 @@ SAMPLE_LENGTH = 200
 MAX_SAMPLES_PER_INTENT = 1500
 """Our own ceiling per intent, far below what Alexa accepts per model: a sane count keeps the
 model quick to build and review, and Alexa learns from variety, not volume."""
-MAX_SAMPLES_PER_MODEL = 22000
+MAX_SAMPLES_PER_MODEL = 25000
 """Our own ceiling for the whole model, likewise."""
 MAX_EXPANSION = 5000
 """A single template may not say more than this many things (a typo guard)."""
