@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,8 @@ class Exchange:
     after: Household | None = None
     """The household as the service left it (None when no service read it)."""
     wrote: bool = False
+    local: datetime | None = None
+    """The request's instant in the household's zone, once a handler has settled the zone."""
     _loaded: bool = False
     _stored: StoredHousehold | None = None
     _zone_seen: tuple[str | None, date] | None = None

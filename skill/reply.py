@@ -52,6 +52,7 @@ class Ask(SessionValue):
     REMINDER_OFFER = "habits.reminder_offer"
     APPRECIATION_ROUND = "habits.appreciation_round"
     NEW_CAPSULE = "habits.new_capsule"
+    CONTINUE_CHECK_IN = "check_in.continue"
 
 
 class Question(SessionValue):

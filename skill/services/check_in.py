@@ -115,7 +115,7 @@ def _begin(
     record = turn.household.check_in
     progress = fresh(morning, record.next_starter, turn.now, appreciation)
     voice = _voice(turn)
-    asked = prompt(progress, voice, brief=record.settings.skip_intro)
+    asked = prompt(progress, voice, brief=record.settings.skip_intro or record.count > 0)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
     reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
     return _save(turn, progress, _shown(turn, reply, progress, 0, voice))
@@ -233,16 +233,34 @@ def session_ended(turn: Turn) -> Reply:
     progress = _session_progress(turn)
     if progress is not None and progress.active:
         move = apply(progress, Event.STOP, turn.now, _settings(turn))
-        if move.valid:
+        if move.valid and not _counted(turn, move):
             _mirror(turn, move.progress)
     return Reply.nothing()
+
+
+SHARES_DONE = frozenset({Phase.CONFIRM_2, Phase.CLARIFY_2, Phase.REFLECT_AGAIN_2, Phase.APPRECIATE})
+"""Both shares and both reflections are behind the couple: a check-in left here counts."""
+
+
+def _counted(turn: Turn, move: Move) -> bool:
+    """Count a check-in stopped once its shares are done (a missed last confirm, a closed
+    session); nothing is left to continue then."""
+    if move.here not in SHARES_DONE or move.progress.appreciation:
+        return False
+    progress, record = move.progress, turn.household.check_in
+    minutes = minutes_between(progress.began, turn.now)
+    done = record.completed(turn.clock.today, minutes, progress.morning)
+    _keep(turn, replace(done, active=None))
+    return True
 
 
 def welcome_note(turn: Turn) -> Reply | None:
     """Mention a check-in that can still be continued."""
     mirror = turn.household.check_in.active
     if mirror is not None and mirror.resumable(turn.now):
-        return Reply.tell("check_in.welcome_back")
+        return Reply.ask(
+            "check_in.welcome_back", "check_in.welcome_back_reprompt", pending=Ask.CONTINUE_CHECK_IN
+        )
     return None
 
 
@@ -323,10 +341,11 @@ def _respond(turn: Turn, move: Move, lead: tuple[Say, ...] = (), brief: bool = T
     if not move.valid:
         return _stay(turn, move.progress, "check_in.invalid_timed", "check_in.invalid")
     if move.goal is Phase.ENDED:
-        _mirror(turn, move.progress)
-        return Reply.tell("check_in.stopped").with_session(
-            **{SESSION_KEY: None, CONTEXT: None}
-        )
+        key = "check_in.goodbye"
+        if not _counted(turn, move):
+            _mirror(turn, move.progress)
+            key = "check_in.stopped"
+        return Reply.tell(key).with_session(**{SESSION_KEY: None, CONTEXT: None})
     if move.goal in SETUPS and move.goal is not move.here:
         morning, appreciation = move.goal is Phase.MORNING_SETUP, move.goal in ROUND_SETUP
         return _begin(turn, morning, lead, appreciation)
