@@ -265,6 +265,14 @@ def new_capsule(alexa: Conversation) -> Said:
     return alexa.say("ask closer together to start a time capsule")
 
 
+def continue_check_in(alexa: Conversation) -> Said:
+    alexa.say("ask closer together to start a check-in")
+    alexa.say("ready")
+    alexa.end()
+    alexa.advance(minutes=2)
+    return alexa.launch()
+
+
 YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.START_PLAN: (start_plan, "plan.started", "plan.declined"),
     Ask.PLAN_PRACTICES: (plan_practices, "plan.practices_intro", "plan.declined"),
@@ -287,6 +295,7 @@ YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     ),
     Ask.APPRECIATION_ROUND: (appreciation_round, "check_in.round.intro", "habits.round.declined"),
     Ask.NEW_CAPSULE: (new_capsule, "habits.capsule.explain", "habits.capsule.kept"),
+    Ask.CONTINUE_CHECK_IN: (continue_check_in, "check_in.continue.back", "launch.something_else"),
 }
 """Every yes/no question: how to be asked it, and a key each answer leads to."""
 
