@@ -109,6 +109,7 @@ KEYS: frozenset[str] = frozenset(
         "check_in.cue.morning",
         "check_in.cue.morning_next",
         "check_in.cue.reflect",
+        "check_in.cue.reflect_brief",
         "check_in.cue.reflect_again",
         "check_in.cue.resume",
         "check_in.cue.resume_appreciate",

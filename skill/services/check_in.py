@@ -56,12 +56,26 @@ ROUND_SETUP = frozenset({Phase.APPRECIATION_SETUP})
 # -- words and time for the domain --------------------------------------------
 
 
+FAMILIAR_AFTER = 3
+"""After this many completed check-ins the reflection cue drops its template sentence."""
+FAMILIAR: Mapping[str, str] = {"check_in.cue.reflect": "check_in.cue.reflect_brief"}
+"""The cue a familiar household hears instead (the same timing, fewer words)."""
+
+
 @dataclass(frozen=True)
 class TurnVoice:
     """Names, durations in words and playing-time estimates, for one turn's locale."""
 
     catalog: LocaleCatalog
     names: tuple[str, ...]
+    familiar: bool = False
+    """The household knows the check-in well: some cues are said more briefly."""
+
+    def worded(self, segment: Segment) -> Segment:
+        """The segment as this household hears it."""
+        if self.familiar and isinstance(segment, Cue) and segment.key in FAMILIAR:
+            return replace(segment, key=FAMILIAR[segment.key])
+        return segment
 
     def person(self, order: int, who: int) -> str:
         if len(self.names) == 2:
@@ -84,11 +98,12 @@ class TurnVoice:
         )
 
     def length_ms(self, segment: Segment) -> int:
-        return estimate_ms(segment, self.catalog)
+        return estimate_ms(self.worded(segment), self.catalog)
 
 
 def _voice(turn: Turn) -> TurnVoice:
-    return TurnVoice(turn.catalog, turn.household.names)
+    familiar = turn.household.check_in.count >= FAMILIAR_AFTER
+    return TurnVoice(turn.catalog, turn.household.names, familiar)
 
 
 # -- starting ------------------------------------------------------------------
@@ -370,7 +385,8 @@ def _play(
     after = show.progress
     if progress.began is None and after.began is not None:
         record = replace(record, next_starter=1 - after.starter)
-    timeline = Timeline(show.segments, AMBIENCE if record.settings.soft_sounds else None)
+    segments = tuple(voice.worded(segment) for segment in show.segments)
+    timeline = Timeline(segments, AMBIENCE if record.settings.soft_sounds else None)
     if show.finished:
         minutes = minutes_between(after.began, after.until)
         if after.appreciation:
