@@ -155,6 +155,7 @@ KEYS: frozenset[str] = frozenset(
         "check_in.round.intro",
         "check_in.round.intro_short",
         "check_in.settings.reprompt",
+        "check_in.settings.next",
         "check_in.settings.skip_intro",
         "check_in.settings.sounds_off",
         "check_in.settings.sounds_on",

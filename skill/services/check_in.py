@@ -333,7 +333,8 @@ def _after_setting(turn: Turn, line: Say) -> Reply:
     if progress is not None and progress.active:
         move = apply(progress, Event.REPEAT, turn.now, _settings(turn))
         return _respond(turn, move, (line,), brief=True)
-    return Reply.ask(line.key, "check_in.settings.reprompt", **line.params)
+    reply = Reply.ask(line.key, "check_in.settings.reprompt", **line.params)
+    return reply.then("check_in.settings.next")
 
 
 # -- the engine ---------------------------------------------------------------------
