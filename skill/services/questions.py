@@ -192,10 +192,7 @@ def _present(turn: Turn, result: Assignment) -> Reply:
     lead = _lead(result)
     reply = _who_first(turn, reply.first(lead) if lead else reply, result.progress.starter)
     reply = _with_screen(turn, reply, result.question, result.revisiting, result.progress.starter)
-    if asked.tender:
-        reply = reply.then("questions.tender")
-    elif lead is None:
-        reply = reply.then("questions.hint")
+    reply = reply.then("questions.tender" if asked.tender else "questions.hint")
     return reply.with_card(
         "questions.card_title", "questions.card_body", question=asked.text
     ).with_session(**{CONTEXT: FEATURE})
