@@ -29,6 +29,8 @@ from tests.conftest import DEFAULT_ZONE, EVENING, HOUSEHOLD, ConversationFactory
 NEW_YORK = ZoneInfo(DEFAULT_ZONE)
 MORNING = datetime(2026, 3, 10, 9, 0, tzinfo=NEW_YORK)
 NIGHTS = 21
+PLAN_NIGHT = 5
+"""The night the couple starts the plan: from then on each welcome names the week."""
 LONG_ALLOWED = ("check_in.intro", "safety.answer")
 """The very first check-in's instructions and the safety answer may run long."""
 
@@ -369,6 +371,9 @@ def question_night(couple: Conversation, night: Night) -> None:
         night.turns.append(couple.say("sam and alex"))
     elif night.number == 1:
         night.turns.append(couple.say("no"))
+    elif night.number == PLAN_NIGHT:
+        night.turns.append(couple.say("start our plan"))
+        night.turns.append(couple.say("no"))
     one_shot = "ask closer together for tonight's question"
     night.turns.append(ask(couple, "tonight's question", one_shot))
     if night.number % 3 == 0:
@@ -416,6 +421,7 @@ def test_three_weeks_of_nights_are_brief_fresh_and_always_end_open_turns_with_a_
                 assert last_words(turn).endswith("?"), (night.number, turn.keys, last_words(turn))
             if not turn.documents and not set(turn.keys) & set(LONG_ALLOWED):
                 assert words(turn.speech) <= 60, (night.number, turn.keys, words(turn.speech))
+    assert "plan.welcome_week" in nights[PLAN_NIGHT + 1].turns[0].keys
     shares = repetition(nights)
     assert len(shares) >= 15
     assert statistics.median(shares) <= 0.30, shares
