@@ -53,6 +53,7 @@ class Ask(SessionValue):
     APPRECIATION_ROUND = "habits.appreciation_round"
     NEW_CAPSULE = "habits.new_capsule"
     CONTINUE_CHECK_IN = "check_in.continue"
+    START_CHECK_IN = "check_in.start"
 
 
 class Question(SessionValue):

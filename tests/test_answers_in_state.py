@@ -273,6 +273,11 @@ def continue_check_in(alexa: Conversation) -> Said:
     return alexa.launch()
 
 
+def start_check_in(alexa: Conversation) -> Said:
+    alexa.say("ask closer together our names are sam and alex")
+    return alexa.say("can alex go first")
+
+
 YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.START_PLAN: (start_plan, "plan.started", "plan.declined"),
     Ask.PLAN_PRACTICES: (plan_practices, "plan.practices_intro", "plan.declined"),
@@ -296,6 +301,7 @@ YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.APPRECIATION_ROUND: (appreciation_round, "check_in.round.intro", "habits.round.declined"),
     Ask.NEW_CAPSULE: (new_capsule, "habits.capsule.explain", "habits.capsule.kept"),
     Ask.CONTINUE_CHECK_IN: (continue_check_in, "check_in.continue.back", "launch.something_else"),
+    Ask.START_CHECK_IN: (start_check_in, "check_in.intro", "launch.something_else"),
 }
 """Every yes/no question: how to be asked it, and a key each answer leads to."""
 

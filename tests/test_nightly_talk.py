@@ -425,3 +425,36 @@ def test_three_weeks_of_nights_are_brief_fresh_and_always_end_open_turns_with_a_
     shares = repetition(nights)
     assert len(shares) >= 15
     assert statistics.median(shares) <= 0.30, shares
+
+
+# -- who goes first, by name ----------------------------------------------------------------
+
+
+def test_can_alex_go_first_at_the_set_up(couple: Conversation) -> None:
+    couple.say("ask closer together our names are sam and alex")
+    couple.say("start a check in")
+    turn = couple.say("can alex go first")
+    assert "Alex" in sentences(turn.speech)[0] and turn.speech.endswith("?") and not turn.ended
+    assert couple.say("ready").timeline[0].startswith("Alex,")
+
+
+def test_can_alex_go_first_before_a_check_in(couple: Conversation) -> None:
+    couple.say("ask closer together our names are sam and alex")
+    turn = couple.say("can alex go first")
+    assert turn.keys == ("check_in.first.next",) and turn.speech.endswith("?")
+    started = couple.say("yes")
+    assert started.keys == ("check_in.intro",) and "Alex, you'll go first" in started.speech
+    assert couple.say("ready").timeline[0].startswith("Alex,")
+
+
+def test_go_first_without_names_asks_for_them(couple: Conversation) -> None:
+    turn = couple.say("ask closer together if alex can go first")
+    assert turn.keys == ("check_in.first.no_names",) and turn.speech.endswith("?")
+    assert couple.say("sam and alex").keys[0] == "check_in.names.saved"
+
+
+def test_a_name_that_is_not_theirs_asks_which_of_them(couple: Conversation) -> None:
+    couple.say("ask closer together our names are sam and alex")
+    turn = couple.say("can jordan go first")
+    assert turn.keys == ("check_in.first.which",) and "Sam" in turn.speech
+    assert turn.speech.endswith("?")

@@ -169,6 +169,13 @@ class SetNamesIntentHandler(Handler):
         return check_in.set_names(turn, request.slot("firstName"), request.slot("secondName"))
 
 
+class FirstSpeakerIntentHandler(Handler):
+    intents = ("FirstSpeakerIntent",)
+
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        return check_in.first_speaker(turn, request.slot("name"))
+
+
 class CheckInTurnLengthIntentHandler(Handler):
     intents = ("CheckInTurnLengthIntent",)
 
@@ -215,6 +222,7 @@ HANDLERS: tuple[Handler, ...] = (
     CheckInMoreTimeIntentHandler(),
     CheckInTimeOutIntentHandler(),
     SetNamesIntentHandler(),
+    FirstSpeakerIntentHandler(),
     CheckInTurnLengthIntentHandler(),
     SkipCheckInInstructionsIntentHandler(),
     CheckInSoundsOnIntentHandler(),

@@ -54,6 +54,7 @@ FOLLOW_UPS: Mapping[Ask, FollowUp] = MappingProxyType(
         Ask.APPRECIATION_ROUND: FollowUp(yes=check_in.start_appreciation, no=habits.round_declined),
         Ask.NEW_CAPSULE: FollowUp(yes=habits.new_capsule, no=habits.kept_capsule),
         Ask.CONTINUE_CHECK_IN: FollowUp(yes=check_in.continue_check_in, no=session.something_else),
+        Ask.START_CHECK_IN: FollowUp(yes=check_in.start, no=session.something_else),
     }
 )
 """Every question the skill asks, and the use case each answer hands off to."""

@@ -297,6 +297,41 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
     )
 
 
+def first_speaker(turn: Turn, spoken: str | None) -> Reply:
+    """ "Can Alex go first": at the set-up, Alex starts this check-in; otherwise the next one."""
+    names = turn.household.names
+    if len(names) != 2:
+        return Reply.ask(
+            "check_in.first.no_names", "check_in.names.missing_reprompt", asked=Question.NAMES
+        )
+    who = _partner(names, spoken)
+    if who is None:
+        return Reply.ask(
+            "check_in.first.which", "check_in.first.which_reprompt", first=names[0], second=names[1]
+        )
+    progress = _session_progress(turn)
+    if progress is not None and progress.began is None and here(progress, turn.now) in SETUPS:
+        chosen = replace(progress, starter=who)
+        asked = prompt(chosen, _voice(turn), brief=True)
+        reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
+        reply = Reply(speech=(_say(asked.ask),), reprompt=reprompt, end_session=False)
+        return _save(turn, chosen, _shown(turn, reply, chosen, 0, _voice(turn)))
+    record = turn.household.check_in
+    _keep(turn, replace(record, next_starter=who))
+    return Reply.ask(
+        "check_in.first.next",
+        "check_in.first.next_reprompt",
+        pending=Ask.START_CHECK_IN,
+        person=names[who],
+    )
+
+
+def _partner(names: tuple[str, ...], spoken: str | None) -> int | None:
+    """Which of the two names was said, if either."""
+    said = _clean_name(spoken).casefold()
+    return next((index for index, name in enumerate(names) if name.casefold() == said), None)
+
+
 def set_turn_length(turn: Turn, minutes: str | None) -> Reply:
     """ "Make the turns three minutes": one to five minutes a turn."""
     count = _whole_number(minutes)
