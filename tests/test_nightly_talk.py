@@ -82,20 +82,6 @@ def test_a_returning_launch_ends_in_a_short_question(couple: Conversation) -> No
     assert turn.reprompt and not turn.ended
 
 
-def test_on_the_plan_the_welcome_offers_the_plan(couple: Conversation) -> None:
-    couple.launch()
-    couple.say("our names are sam and alex")
-    couple.say("start our plan")
-    couple.say("no")
-    couple.advance(days=1)
-    couple.launch()
-    couple.say("not now")
-    couple.advance(days=1)
-    turn = couple.launch()
-    assert turn.keys == ("launch.returning", "plan.welcome_week", "launch.ask_plan")
-    assert turn.speech.endswith("?") and "plan" in sentences(turn.speech)[-1]
-
-
 def test_a_check_in_to_continue_is_offered_as_a_question(couple: Conversation) -> None:
     couple.say("ask closer together to start a check-in")
     couple.say("ready", into=timedelta(seconds=1))
