@@ -149,7 +149,6 @@ KEYS: frozenset[str] = frozenset(
         "check_in.names.missing_reprompt",
         "check_in.names.saved",
         "check_in.none",
-        "check_in.none_reprompt",
         "check_in.nothing_to_resume",
         "check_in.reprompt.after_breath",
         "check_in.reprompt.confirm",

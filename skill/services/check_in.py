@@ -226,7 +226,9 @@ def resume(turn: Turn) -> Reply:
         return _event(turn, Event.RESUME, _swap_lead(turn))
     mirror = turn.household.check_in.active
     if mirror is None or not mirror.resumable(turn.now):
-        return Reply.ask("check_in.nothing_to_resume", "check_in.none_reprompt")
+        return Reply.ask(
+            "check_in.nothing_to_resume", "check_in.first.next_reprompt", pending=Ask.START_CHECK_IN
+        )
     return _pick_up(turn, mirror)
 
 
@@ -466,7 +468,7 @@ def _keep(turn: Turn, record: CheckInRecord) -> None:
 
 
 def _nothing_running() -> Reply:
-    return Reply.ask("check_in.none", "check_in.none_reprompt")
+    return Reply.ask("check_in.none", "check_in.first.next_reprompt", pending=Ask.START_CHECK_IN)
 
 
 def _session_progress(turn: Turn) -> Progress | None:
