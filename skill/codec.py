@@ -109,6 +109,8 @@ def encode(household: Household) -> Data:
     _put_date(data, "tz_checked", household.timezone_checked)
     if household.names:
         data["names"] = list(household.names)
+    if household.names_invited:
+        data["names_asked"] = True
     _put_date(data, "closeness_no", household.closeness.declined)
     for name, part in (
         ("questions", encode_questions(household.questions)),
@@ -140,6 +142,7 @@ def decode(data: Mapping[str, Any]) -> Household:
         ),
         voices=decode_voices(_map(data.get("voices"))),
         habits=decode_habits(_map(data.get("habits"))),
+        names_invited=data.get("names_asked") is True,
     )
 
 
@@ -168,6 +171,8 @@ def encode_questions(progress: QuestionProgress) -> Data:
     if dealt:
         data["dealt"] = dealt
     _put(data, "turn", progress.turn)
+    _put(data, "nights", progress.nights)
+    _put(data, "tonight", progress.tonight)
     return data
 
 
@@ -190,6 +195,8 @@ def decode_questions(data: Mapping[str, Any]) -> QuestionProgress:
         deck=deck if isinstance(deck, str) and DECK_CODE.match(deck) else None,
         dealt=tuple(sorted(dealt.items())),
         turn=min(_count(data.get("turn")), MAX_DEALT),
+        nights=_count(data.get("nights")),
+        tonight=_count(data.get("tonight")),
     )
 
 

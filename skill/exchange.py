@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,6 +75,8 @@ class Exchange:
     wrote: bool = False
     target: int | None = None
     """The version this attempt's write would create (set when it writes)."""
+    local: datetime | None = None
+    """The request's instant in the household's zone, once a handler has settled the zone."""
     _loaded: bool = False
     _stored: StoredHousehold | None = None
     _zone_seen: tuple[str | None, date] | None = None

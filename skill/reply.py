@@ -55,6 +55,8 @@ class Ask(SessionValue):
     BACK_TO_CHECK_IN = "check_in.back"
     LEAVE_FOR_QUESTION = "check_in.leave_for_question"
     ANOTHER_QUESTION = "questions.another"
+    CONTINUE_CHECK_IN = "check_in.continue"
+    START_CHECK_IN = "check_in.start"
 
 
 class Question(SessionValue):

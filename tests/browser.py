@@ -1,6 +1,6 @@
 """Headless Chromium for the simulator tests: Debian's chromium and chromedriver, no downloads.
 
-    apt-get install -y chromium chromium-driver
+apt-get install -y chromium chromium-driver
 """
 
 from __future__ import annotations

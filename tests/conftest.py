@@ -62,9 +62,7 @@ AppFactory = Callable[..., Flask]
 
 
 @pytest.fixture
-def make_app(
-    store: SQLiteHouseholdStore, catalog: Catalog, screens: ScreenLibrary
-) -> AppFactory:
+def make_app(store: SQLiteHouseholdStore, catalog: Catalog, screens: ScreenLibrary) -> AppFactory:
     """Build the app with verification off; keyword arguments override config keys."""
 
     def build(**overrides: Any) -> Flask:

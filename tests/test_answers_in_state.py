@@ -283,6 +283,19 @@ def another_question(alexa: Conversation) -> Said:
     return alexa.say("ask closer together for a question evening")
 
 
+def continue_check_in(alexa: Conversation) -> Said:
+    alexa.say("ask closer together to start a check-in")
+    alexa.say("ready")
+    alexa.end()
+    alexa.advance(minutes=2)
+    return alexa.launch()
+
+
+def start_check_in(alexa: Conversation) -> Said:
+    alexa.say("ask closer together our names are sam and alex")
+    return alexa.say("can alex go first")
+
+
 YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.START_PLAN: (start_plan, "plan.started", "plan.declined"),
     Ask.PLAN_PRACTICES: (plan_practices, "plan.practices_intro", "plan.declined"),
@@ -308,6 +321,8 @@ YES_NO: Mapping[Ask, tuple[Callable[[Conversation], Said], str, str]] = {
     Ask.BACK_TO_CHECK_IN: (back_to_check_in, "check_in.cue.resume", "check_in.interrupted.later"),
     Ask.LEAVE_FOR_QUESTION: (leave_for_question, "questions.tonight", "check_in.cue.resume"),
     Ask.ANOTHER_QUESTION: (another_question, "questions.evening.another", "questions.evening.done"),
+    Ask.CONTINUE_CHECK_IN: (continue_check_in, "check_in.continue.back", "launch.something_else"),
+    Ask.START_CHECK_IN: (start_check_in, "check_in.intro", "launch.something_else"),
 }
 """Every yes/no question: how to be asked it, and a key each answer leads to."""
 

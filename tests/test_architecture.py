@@ -15,7 +15,7 @@ import pytest
 
 from skill.handlers.follow_ups import FOLLOW_UPS, WELCOME_NOTES
 from skill.reply import Ask
-from skill.services import check_in, closeness, habits, plan
+from skill.services import check_in, closeness, habits, plan, session
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL = ROOT / "skill"
@@ -124,6 +124,7 @@ def test_welcome_notes_are_listed_in_a_stated_order() -> None:
         closeness.welcome_note,
         habits.round_offer,
         habits.reminder_offer,
+        session.names_invite,
         plan.welcome_note,
     ) == WELCOME_NOTES
 

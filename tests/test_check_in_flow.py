@@ -275,7 +275,8 @@ def test_names_are_used_and_the_first_speaker_alternates(
     alexa: Conversation, store: SQLiteHouseholdStore
 ) -> None:
     saved = alexa.say("tell closer together our names are sam and alex")
-    assert saved.keys == ("check_in.names.saved",)
+    assert saved.keys == ("check_in.names.saved", "check_in.settings.next")
+    assert saved.speech.endswith("?") and not saved.ended
     assert stored(store)["names"] == ["Sam", "Alex"]
     first = begun(alexa)
     assert first.timeline[0].startswith("Sam,")
@@ -297,7 +298,8 @@ def test_names_need_both(alexa: Conversation) -> None:
 
 
 def test_turn_length_is_set_by_voice(alexa: Conversation, store: SQLiteHouseholdStore) -> None:
-    assert alexa.say("make the turns three minutes").keys == ("check_in.settings.turn_length",)
+    keys = ("check_in.settings.turn_length", "check_in.settings.next")
+    assert alexa.say("make the turns three minutes").keys == keys
     assert check_in_of(store)["settings"]["turn_s"] == 180
     turn = begun(alexa)
     assert "3 minutes" in turn.timeline[0]
@@ -328,9 +330,11 @@ def test_soft_sounds_are_a_household_setting(
 ) -> None:
     assert alexa.say("play soft sounds during the check-in").keys == (
         "check_in.settings.sounds_on",
+        "check_in.settings.next",
     )
     assert check_in_of(store)["settings"]["soft_sounds"] is True
-    assert alexa.say("turn off the soft sounds").keys == ("check_in.settings.sounds_off",)
+    off = alexa.say("turn off the soft sounds")
+    assert off.keys == ("check_in.settings.sounds_off", "check_in.settings.next")
     assert "settings" not in check_in_of(store)
 
 

@@ -48,8 +48,8 @@ def test_three_months_later_the_launch_says_it_is_ready_once(
     home.say("stop")
     home.now = datetime(2026, 6, 10, 20, 0, tzinfo=NEW_YORK)
     turn = home.launch()
-    assert turn.keys == ("launch.returning", "habits.capsule.ready_note")
-    assert "March 10" in turn.speech and turn.reprompt
+    assert turn.keys == ("launch.returning", "habits.capsule.ready_note", "launch.ask")
+    assert "March 10" in turn.speech and turn.reprompt and turn.speech.endswith("?")
     home.say("stop")
     home.advance(days=1)
     assert "habits.capsule.ready_note" not in home.launch().keys

@@ -278,6 +278,7 @@ def test_the_offer_comes_once_on_the_second_night_and_never_again_after_a_no(
     home: Conversation, api: FakeAlexaApi, store: SQLiteHouseholdStore
 ) -> None:
     assert home.launch().keys == ("launch.first",)
+    home.say("our names are sam and alex")
     home.say("tonight's question")
     home.advance(days=1)
     turn = home.launch()
@@ -288,7 +289,7 @@ def test_the_offer_comes_once_on_the_second_night_and_never_again_after_a_no(
     assert turn.keys == ("habits.reminder.offer_declined", "habits.routine.tip")
     for _night in range(3):
         home.advance(days=1)
-        assert home.launch().keys == ("launch.returning",)
+        assert home.launch().keys == ("launch.returning", "launch.ask")
         home.say("stop")
     assert not api.alerts and habits(store)["offered"] is True
 
@@ -297,6 +298,7 @@ def test_yes_to_the_offer_asks_the_time_and_short_answers_set_it(
     home: Conversation, api: FakeAlexaApi, store: SQLiteHouseholdStore
 ) -> None:
     home.launch()
+    home.say("our names are sam and alex")
     home.advance(days=1)
     home.launch()
     turn = home.say("yes please")
@@ -309,7 +311,8 @@ def test_yes_to_the_offer_asks_the_time_and_short_answers_set_it(
         "FREQ=DAILY;BYHOUR=21;BYMINUTE=30;BYSECOND=0"
     ]
     home.advance(days=1)
-    assert home.launch().keys == ("launch.returning",), "no offer once a reminder is set"
+    welcome = ("launch.returning", "launch.ask")
+    assert home.launch().keys == welcome, "no offer once a reminder is set"
 
 
 @pytest.mark.parametrize(
@@ -355,6 +358,7 @@ def test_several_nights_with_a_reminder(
 ) -> None:
     allowed(home, api)
     home.launch()
+    home.say("our names are sam and alex")
     home.say("stop")
     home.advance(days=1)
     home.launch()
@@ -362,7 +366,7 @@ def test_several_nights_with_a_reminder(
     home.say("at nine")
     for _night in range(3):
         home.advance(days=1)
-        assert home.launch().keys == ("launch.returning",)
+        assert home.launch().keys == ("launch.returning", "launch.ask")
         assert home.say("tonight's question").status == 200
         home.say("stop")
     assert [c.method for c in api.alerts] == ["POST"]

@@ -107,7 +107,7 @@ def test_names_are_stored_fit_to_speak(
     names = stored.data.get("names", []) if stored else []
     for name in names:
         assert name == name.strip() and name
-        assert not any(ord(c) < 32 or c in "<>&\"\x7f\u200b\u2028\ufeff" for c in name), name
+        assert not any(ord(c) < 32 or c in '<>&"\x7f\u200b\u2028\ufeff' for c in name), name
     later = alexa.say("ask closer together for tonight's question")
     assert later.status == 200 and later.keys and "error.generic" not in later.keys
     strict_json(json.dumps(later.body))

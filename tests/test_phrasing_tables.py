@@ -33,6 +33,7 @@ FEATURES: Mapping[str, frozenset[str]] = {
             "CheckInMoreTimeIntent",
             "CheckInTimeOutIntent",
             "SetNamesIntent",
+            "FirstSpeakerIntent",
             "CheckInTurnLengthIntent",
             "SkipCheckInInstructionsIntent",
             "CheckInSoundsOnIntent",
@@ -75,6 +76,7 @@ TOPICS = frozenset(
 )
 SLOTS: Mapping[str, Mapping[str, str]] = {
     "SetNamesIntent": {"firstName": "name", "secondName": "name"},
+    "FirstSpeakerIntent": {"name": "name"},
     "CheckInTurnLengthIntent": {"minutes": "number"},
     "SetCheckInDayIntent": {"day": "weekday"},
     "GuidanceIntent": {"topic": "topic"},

@@ -264,16 +264,19 @@ def test_progress(alexa: Conversation) -> None:
 
 def test_a_returning_welcome_says_where_they_are(alexa: Conversation) -> None:
     alexa.launch()
+    alexa.say("our names are sam and alex")
     alexa.say("start our plan")
     alexa.say("no")
     alexa.advance(days=15)
     assert alexa.launch().keys[-1] == "habits.reminder.offer"  # once ever, ahead of the plan
     alexa.say("stop")
     turn = alexa.launch()
-    assert turn.keys == ("launch.returning", "plan.welcome_week")
+    assert turn.keys == ("launch.returning", "plan.welcome_week", "launch.ask_plan")
     assert params(turn, "plan.welcome_week") == {"number": 3, "title": "rebuilding safety"}
+    assert turn.speech.endswith("?") and not turn.ended
     alexa.advance(days=60)
-    assert alexa.launch().keys == ("launch.returning", "plan.welcome_maintenance")
+    keys = ("launch.returning", "plan.welcome_maintenance", "launch.ask_plan")
+    assert alexa.launch().keys == keys
 
 
 def test_help_inside_the_plan_fits_the_plan(alexa: Conversation) -> None:

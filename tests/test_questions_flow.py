@@ -50,8 +50,9 @@ def test_a_new_household_can_ask_for_tonights_question_as_a_one_shot(
         "questions.intro.set1",
         "questions.tonight",
         "questions.first_nearest",
+        "questions.hint",
     )
-    assert turn.ended
+    assert turn.ended and "Alexa, " in turn.speech.split(".")[-2]
     assert question_of(turn).endswith("?") and question_of(turn) in turn.speech
     assert stored_questions(store)["q"] == "s1q01"
 

@@ -62,7 +62,7 @@ def test_the_page_fetches_nothing_from_elsewhere() -> None:
     for path in STATIC.iterdir():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(?:src|href)=\"(?:https?:)?//", text), path.name
-        assert "fetch(\"http" not in text and "import(" not in text, path.name
+        assert 'fetch("http' not in text and "import(" not in text, path.name
 
 
 def test_words_become_intents_through_the_interaction_model(dev_app: Flask) -> None:
@@ -138,9 +138,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
 
 
 @pytest.fixture
-def opened(
-    served: tuple[str, Any], request: pytest.FixtureRequest
-) -> Callable[[str], Any]:
+def opened(served: tuple[str, Any], request: pytest.FixtureRequest) -> Callable[[str], Any]:
     """Open the simulator page as a household of its own, on a March evening in New York."""
     base, driver = served
     user = "amzn1.ask.account." + re.sub(r"\W+", "-", request.node.name)

@@ -10,14 +10,13 @@ Unknown locales fall back to en-US.
 from __future__ import annotations
 
 import functools
-import random
 import re
 import string
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 from xml.sax.saxutils import escape
 
 T = TypeVar("T")
@@ -35,6 +34,14 @@ class ContentError(Exception):
 
 
 Variants = tuple[str, ...]
+
+
+class Chooser(Protocol):
+    """Picks which variation of a line is said (see ``skill.speech.variants``)."""
+
+    def index(self, key: str, count: int) -> int: ...
+
+    def key(self, key: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,14 @@ class LocaleCatalog:
             raise KeyError(f"no content for key {key!r} in {self.locale}") from None
 
     def text(
-        self, key: str, params: Mapping[str, Any] | None = None, rng: random.Random | None = None
+        self, key: str, params: Mapping[str, Any] | None = None, chooser: Chooser | None = None
     ) -> str:
-        """The SSML fragment for a key, parameters escaped."""
+        """The SSML fragment for a key, parameters escaped: the first variation, or the one
+        ``chooser`` picks (worded for the time of day when the catalog has such a line)."""
+        if chooser is not None and self.has(chooser.key(key)):
+            key = chooser.key(key)
         options = self.variants(key)
-        chosen = options[0] if rng is None or len(options) == 1 else rng.choice(options)
+        chosen = options[0] if chooser is None else options[chooser.index(key, len(options))]
         safe = {name: escape(str(value)) for name, value in (params or {}).items()}
         return chosen.format_map(_Strict(key, safe))
 

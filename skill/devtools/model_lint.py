@@ -308,8 +308,10 @@ def lint_locales(locales: Sequence[str] | None = None) -> dict[str, tuple[Proble
             found[locale] = (Problem(str(path), "no model written (run `closer models`)"),)
             continue
         text = path.read_text(encoding="utf-8")
-        size = () if len(text) <= MODEL_CHARACTERS else (
-            Problem(str(path), f"{len(text)} characters, more than {MODEL_CHARACTERS}"),
+        size = (
+            ()
+            if len(text) <= MODEL_CHARACTERS
+            else (Problem(str(path), f"{len(text)} characters, more than {MODEL_CHARACTERS}"),)
         )
         found[locale] = (*size, *lint_model(json.loads(text)))
     return found

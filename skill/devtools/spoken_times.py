@@ -13,15 +13,28 @@ import re
 from skill.domain.alerts import iso_minutes
 
 UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-         "seventeen", "eighteen", "nineteen"]
+TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 WORDS: dict[str, int] = {
     **{word: index + 1 for index, word in enumerate(UNITS)},
     **{word: index + 10 for index, word in enumerate(TEENS)},
     **TENS,
-    **{f"{ten} {unit}": value + index + 1 for ten, value in TENS.items()
-       for index, unit in enumerate(UNITS)},
+    **{
+        f"{ten} {unit}": value + index + 1
+        for ten, value in TENS.items()
+        for index, unit in enumerate(UNITS)
+    },
 }
 """Number words from one to fifty-nine."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -100,3 +101,30 @@ def night_of(local: datetime) -> date:
     if local.hour < NIGHT_ENDS_HOUR:
         return local.date() - timedelta(days=1)
     return local.date()
+
+
+class Daypart(Enum):
+    """The time of day a line is worded for (a morning check-in says "today", not "tonight")."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    LATE = "late"
+
+
+NOON = 12
+EVENING_FROM_HOUR = 17
+LATE_FROM_HOUR = 22
+"""From 10 p.m. to the night's end at 4 a.m., lines are worded for late at night."""
+
+
+def daypart(local: datetime) -> Daypart:
+    """Morning from 4 a.m. to noon, afternoon to 5 p.m., evening to 10 p.m., then late."""
+    hour = local.hour
+    if NIGHT_ENDS_HOUR <= hour < NOON:
+        return Daypart.MORNING
+    if NOON <= hour < EVENING_FROM_HOUR:
+        return Daypart.AFTERNOON
+    if EVENING_FROM_HOUR <= hour < LATE_FROM_HOUR:
+        return Daypart.EVENING
+    return Daypart.LATE

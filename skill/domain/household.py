@@ -50,6 +50,8 @@ class Household:
     voices: Voices = ()
     """Recognised voices (digests of Alexa person ids), each matched to one of ``names``."""
     habits: HabitsState = field(default_factory=HabitsState)
+    names_invited: bool = False
+    """An unnamed couple has been invited once to give their first names."""
 
     @property
     def is_new(self) -> bool:

@@ -86,7 +86,9 @@ class QuestionProgress:
     ``position`` counts the questions of the sequence already behind the household
     (answered or skipped), 0..36; while it is below 36 the question in play is the one
     at that index. ``night`` and ``current`` are the latest assignment. ``given``
-    counts every question handed out, and its parity says who answers first.
+    counts every question handed out; ``nights`` counts the nights a question was handed
+    out and ``tonight`` the questions handed out on the latest one: who answers first
+    alternates night by night, and question by question within a night.
     ``dealt`` says how many questions of each deck (by code) are behind the household,
     ``deck`` is the deck the household picked (until it runs out) and ``turn`` the index
     of the deck that carries on next when none is picked.
@@ -102,6 +104,8 @@ class QuestionProgress:
     deck: str | None = None
     dealt: tuple[tuple[str, int], ...] = ()
     turn: int = 0
+    nights: int = 0
+    tonight: int = 0
 
     def dealt_in(self, code: str) -> int:
         """How many questions of a deck are behind the household."""
@@ -119,8 +123,11 @@ class QuestionProgress:
 
     @property
     def starter(self) -> int:
-        """Which partner (0 or 1) answers the question in play first."""
-        return (self.given - 1) % 2 if self.given else 0
+        """Which partner (0 or 1) answers the question in play first: partner 0 on the first
+        night, the other partner the next night, and in turn within a night."""
+        if not self.nights:
+            return (self.given - 1) % 2 if self.given else 0
+        return (self.nights - 1 + max(self.tonight, 1) - 1) % 2
 
     def assigned_on(self, night: date, known: Collection[str]) -> bool:
         """Whether a known question is already assigned for this night."""
@@ -145,7 +152,9 @@ class Assignment:
     def opens_set(self) -> int | None:
         """The set number when this question is the first of its set, else None."""
         position = self.progress.position
-        if self.revisiting or self.deck is not None or position % SET_SIZE:
+        if self.step is Step.SAME or self.revisiting or self.deck is not None:
+            return None
+        if position % SET_SIZE:
             return None
         return position // SET_SIZE + 1
 
@@ -340,12 +349,15 @@ def _assign(
         seed = f"{night.isoformat()}/{progress.given}"
         question = revisit_pick((*order, *known_ids((), decks)), progress.recent, seed)
     recent = (*(q for q in progress.recent if q != question), question)
+    same_night = progress.night == night
     assigned = replace(
         progress,
         night=night,
         current=question,
         given=progress.given + 1,
         recent=recent[-RECENT_LIMIT:],
+        nights=progress.nights + (0 if same_night else 1),
+        tonight=progress.tonight + 1 if same_night else 1,
     )
     return Assignment(assigned, question, step, deck=deck, revisiting=revisiting)
 

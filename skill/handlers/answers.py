@@ -187,9 +187,7 @@ class AnswerIntentHandler(Handler):
         if request.intent == "TimeAnswerIntent":
             return habits.time_answer(turn, request.slot("time"), request.permits(REMINDERS))
         if request.intent == "DurationAnswerIntent":
-            return habits.duration_answer(
-                turn, request.slot("duration"), request.permits(TIMERS)
-            )
+            return habits.duration_answer(turn, request.slot("duration"), request.permits(TIMERS))
         if check_in.owns_answer(turn.session):
             return check_in.fallback(turn)
         return session.again(turn)

@@ -74,6 +74,7 @@ class Handler(Matcher):
         household = exchange.household()
         zone = exchange.zone(household, lambda: device_time_zone(handler_input))
         clock = LocalClock.at(exchange.request.instant, zone)
+        exchange.local = clock.now
         turn = Turn(household, clock, exchange.catalog, exchange.session, exchange.request.person)
         held = {} if self.keeps_check_in else check_in.hold_place(turn)
         reply = perform(self.respond(turn, exchange.request), turn, exchange.request)

@@ -203,6 +203,13 @@ class SetNamesIntentHandler(CheckInHandler):
         return check_in.set_names(turn, request.slot("firstName"), request.slot("secondName"))
 
 
+class FirstSpeakerIntentHandler(CheckInHandler):
+    intents = ("FirstSpeakerIntent",)
+
+    def respond(self, turn: Turn, request: Request) -> Reply:
+        return check_in.first_speaker(turn, request.slot("name"))
+
+
 class CheckInTurnLengthIntentHandler(CheckInHandler):
     intents = ("CheckInTurnLengthIntent",)
 
@@ -250,6 +257,7 @@ HANDLERS: tuple[Handler, ...] = (
     CheckInMoreTimeIntentHandler(),
     CheckInTimeOutIntentHandler(),
     SetNamesIntentHandler(),
+    FirstSpeakerIntentHandler(),
     CheckInTurnLengthIntentHandler(),
     SkipCheckInInstructionsIntentHandler(),
     CheckInSoundsOnIntentHandler(),

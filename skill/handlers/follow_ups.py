@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from skill.reply import Ask
-from skill.services import check_in, closeness, habits, plan, privacy, questions, rituals
+from skill.services import (
+    check_in,
+    closeness,
+    habits,
+    plan,
+    privacy,
+    questions,
+    rituals,
+    session,
+)
 from skill.services.alerts import Step
 from skill.services.session import WelcomeNote
 from skill.turn import Turn
@@ -47,6 +56,8 @@ FOLLOW_UPS: Mapping[Ask, FollowUp] = MappingProxyType(
         Ask.BACK_TO_CHECK_IN: FollowUp(yes=check_in.resume, no=check_in.set_aside),
         Ask.LEAVE_FOR_QUESTION: FollowUp(yes=questions.tonight, no=check_in.resume),
         Ask.ANOTHER_QUESTION: FollowUp(yes=questions.evening_next, no=questions.evening_done),
+        Ask.CONTINUE_CHECK_IN: FollowUp(yes=check_in.continue_check_in, no=session.something_else),
+        Ask.START_CHECK_IN: FollowUp(yes=check_in.start, no=session.something_else),
     }
 )
 """Every question the skill asks, and the use case each answer hands off to."""
@@ -57,11 +68,13 @@ WELCOME_NOTES: tuple[WelcomeNote, ...] = (
     closeness.welcome_note,
     habits.round_offer,
     habits.reminder_offer,
+    session.names_invite,
     plan.welcome_note,
 )
 """Only the first note that speaks is heard, so the order is by how much waiting costs:
 a check-in that can still be continued (gone in half an hour); the time capsule, ready after
 three months and said once; the offer to rate the week, made on the weekly check-in day until
 the week is rated (a quick question first); the appreciation round, offered once that day
-after it; the nightly reminder, offered once ever (it keeps until the next launch); and this
-week's plan, which is there on every launch and loses nothing by waiting."""
+after it; the nightly reminder, offered once ever (it keeps until the next launch); the
+invitation to an unnamed couple to say their names, once ever; and this week's plan, which
+is there on every launch and loses nothing by waiting."""

@@ -62,8 +62,6 @@ class ScreenFreeLengthIntentHandler(Handler):
         return habits.set_screen_free_length(turn, request.slot("duration"))
 
 
-
-
 class PermissionAnswerHandler(Handler):
     """``Connections.Response`` to the permission asked by voice (``AskFor``)."""
 

@@ -42,7 +42,6 @@ class RatingThisIsHandler(InRating):
         return closeness.introduced(turn, request.slot("name"))
 
 
-
 class RateWeekIntentHandler(Handler):
     intents = ("RateWeekIntent",)
 

@@ -97,9 +97,7 @@ class EveningGoesOnHandler(Handler):
     is the couple still talking, so the quiet goes on (a stop or "that's enough" still
     ends the evening)."""
 
-    ENDS = frozenset(
-        {"AMAZON.StopIntent", "AMAZON.CancelIntent", "QuestionEveningDoneIntent"}
-    )
+    ENDS = frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent", "QuestionEveningDoneIntent"})
 
     def applies(self, exchange: Exchange) -> bool:
         request = exchange.request

@@ -59,12 +59,26 @@ ROUND_SETUP = frozenset({Phase.APPRECIATION_SETUP})
 # -- words and time for the domain --------------------------------------------
 
 
+FAMILIAR_AFTER = 3
+"""After this many completed check-ins the reflection cue drops its template sentence."""
+FAMILIAR: Mapping[str, str] = {"check_in.cue.reflect": "check_in.cue.reflect_brief"}
+"""The cue a familiar household hears instead (the same timing, fewer words)."""
+
+
 @dataclass(frozen=True)
 class TurnVoice:
     """Names, durations in words and playing-time estimates, for one turn's locale."""
 
     catalog: LocaleCatalog
     names: tuple[str, ...]
+    familiar: bool = False
+    """The household knows the check-in well: some cues are said more briefly."""
+
+    def worded(self, segment: Segment) -> Segment:
+        """The segment as this household hears it."""
+        if self.familiar and isinstance(segment, Cue) and segment.key in FAMILIAR:
+            return replace(segment, key=FAMILIAR[segment.key])
+        return segment
 
     def person(self, order: int, who: int) -> str:
         if len(self.names) == 2:
@@ -87,11 +101,12 @@ class TurnVoice:
         )
 
     def length_ms(self, segment: Segment) -> int:
-        return estimate_ms(segment, self.catalog)
+        return estimate_ms(self.worded(segment), self.catalog)
 
 
 def _voice(turn: Turn) -> TurnVoice:
-    return TurnVoice(turn.catalog, turn.household.names)
+    familiar = turn.household.check_in.count >= FAMILIAR_AFTER
+    return TurnVoice(turn.catalog, turn.household.names, familiar)
 
 
 # -- starting ------------------------------------------------------------------
@@ -118,7 +133,7 @@ def _begin(
     record = turn.household.check_in
     progress = fresh(morning, record.next_starter, turn.now, appreciation)
     voice = _voice(turn)
-    asked = prompt(progress, voice, brief=record.settings.skip_intro)
+    asked = prompt(progress, voice, brief=record.settings.skip_intro or record.count > 0)
     reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
     reply = Reply(speech=(*lead, _say(asked.ask)), reprompt=reprompt, end_session=False)
     return _save(turn, progress, _shown(turn, reply, progress, 0, voice))
@@ -214,7 +229,9 @@ def resume(turn: Turn) -> Reply:
         return _event(turn, Event.RESUME, _swap_lead(turn))
     mirror = turn.household.check_in.active
     if mirror is None or not mirror.resumable(turn.now):
-        return Reply.ask("check_in.nothing_to_resume", "check_in.none_reprompt")
+        return Reply.ask(
+            "check_in.nothing_to_resume", "check_in.first.next_reprompt", pending=Ask.START_CHECK_IN
+        )
     return _pick_up(turn, mirror)
 
 
@@ -242,15 +259,33 @@ def _keep_for_later(turn: Turn) -> None:
     progress = _session_progress(turn)
     if progress is not None and progress.active:
         move = apply(progress, Event.STOP, turn.now, _settings(turn))
-        if move.valid:
+        if move.valid and not _counted(turn, move):
             _mirror(turn, move.progress)
+
+
+SHARES_DONE = frozenset({Phase.CONFIRM_2, Phase.CLARIFY_2, Phase.REFLECT_AGAIN_2, Phase.APPRECIATE})
+"""Both shares and both reflections are behind the couple: a check-in left here counts."""
+
+
+def _counted(turn: Turn, move: Move) -> bool:
+    """Count a check-in stopped once its shares are done (a missed last confirm, a closed
+    session); nothing is left to continue then."""
+    if move.here not in SHARES_DONE or move.progress.appreciation:
+        return False
+    progress, record = move.progress, turn.household.check_in
+    minutes = minutes_between(progress.began, turn.now)
+    done = record.completed(turn.clock.today, minutes, progress.morning)
+    _keep(turn, replace(done, active=None))
+    return True
 
 
 def welcome_note(turn: Turn) -> Reply | None:
     """Mention a check-in that can still be continued."""
     mirror = turn.household.check_in.active
     if mirror is not None and mirror.resumable(turn.now):
-        return Reply.tell("check_in.welcome_back")
+        return Reply.ask(
+            "check_in.welcome_back", "check_in.welcome_back_reprompt", pending=Ask.CONTINUE_CHECK_IN
+        )
     return None
 
 
@@ -333,6 +368,41 @@ def set_names(turn: Turn, first: str | None, second: str | None) -> Reply:
     )
 
 
+def first_speaker(turn: Turn, spoken: str | None) -> Reply:
+    """ "Can Alex go first": at the set-up, Alex starts this check-in; otherwise the next one."""
+    names = turn.household.names
+    if len(names) != 2:
+        return Reply.ask(
+            "check_in.first.no_names", "check_in.names.missing_reprompt", asked=Question.NAMES
+        )
+    who = _partner(names, spoken)
+    if who is None:
+        return Reply.ask(
+            "check_in.first.which", "check_in.first.which_reprompt", first=names[0], second=names[1]
+        )
+    progress = _session_progress(turn)
+    if progress is not None and progress.began is None and here(progress, turn.now) in SETUPS:
+        chosen = replace(progress, starter=who)
+        asked = prompt(chosen, _voice(turn), brief=True)
+        reprompt = (_say(asked.reprompt),) if asked.reprompt else ()
+        reply = Reply(speech=(_say(asked.ask),), reprompt=reprompt, end_session=False)
+        return _save(turn, chosen, _shown(turn, reply, chosen, 0, _voice(turn)))
+    record = turn.household.check_in
+    _keep(turn, replace(record, next_starter=who))
+    return Reply.ask(
+        "check_in.first.next",
+        "check_in.first.next_reprompt",
+        pending=Ask.START_CHECK_IN,
+        person=names[who],
+    )
+
+
+def _partner(names: tuple[str, ...], spoken: str | None) -> int | None:
+    """Which of the two names was said, if either."""
+    said = _clean_name(spoken).casefold()
+    return next((index for index, name in enumerate(names) if name.casefold() == said), None)
+
+
 def set_turn_length(turn: Turn, minutes: str | None) -> Reply:
     """ "Make the turns three minutes": one to five minutes a turn."""
     count = _whole_number(minutes)
@@ -369,7 +439,8 @@ def _after_setting(turn: Turn, line: Say) -> Reply:
     if progress is not None and progress.active:
         move = apply(progress, Event.REPEAT, turn.now, _settings(turn))
         return _respond(turn, move, (line,), brief=True)
-    return Reply.ask(line.key, "check_in.settings.reprompt", **line.params)
+    reply = Reply.ask(line.key, "check_in.settings.reprompt", **line.params)
+    return reply.then("check_in.settings.next")
 
 
 # -- the engine ---------------------------------------------------------------------
@@ -396,10 +467,11 @@ def _respond(
     if not move.valid:
         return _stay(turn, move.progress, "check_in.invalid_timed", "check_in.invalid")
     if move.goal is Phase.ENDED:
-        _mirror(turn, move.progress)
-        return Reply.tell("check_in.stopped").with_session(
-            **{SESSION_KEY: None, CONTEXT: None}
-        )
+        key = "check_in.goodbye"
+        if not _counted(turn, move):
+            _mirror(turn, move.progress)
+            key = "check_in.stopped"
+        return Reply.tell(key).with_session(**{SESSION_KEY: None, CONTEXT: None})
     if move.goal in SETUPS and move.goal is not move.here:
         morning, appreciation = move.goal is Phase.MORNING_SETUP, move.goal in ROUND_SETUP
         return _begin(turn, morning, lead, appreciation)
@@ -429,7 +501,8 @@ def _play(
     after = show.progress
     if progress.began is None and after.began is not None:
         record = replace(record, next_starter=1 - after.starter)
-    timeline = Timeline(show.segments, AMBIENCE if record.settings.soft_sounds else None)
+    segments = tuple(voice.worded(segment) for segment in show.segments)
+    timeline = Timeline(segments, AMBIENCE if record.settings.soft_sounds else None)
     if show.finished:
         minutes = minutes_between(after.began, after.until)
         if after.appreciation:
@@ -473,7 +546,7 @@ def _keep(turn: Turn, record: CheckInRecord) -> None:
 
 
 def _nothing_running() -> Reply:
-    return Reply.ask("check_in.none", "check_in.none_reprompt")
+    return Reply.ask("check_in.none", "check_in.first.next_reprompt", pending=Ask.START_CHECK_IN)
 
 
 def _session_progress(turn: Turn) -> Progress | None:

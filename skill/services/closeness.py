@@ -93,7 +93,6 @@ def answer(turn: Turn, said: str | None, other: str | None) -> Reply:
     return _ask(turn, Asking(1 - partner, heard), key="closeness.ask_other")
 
 
-
 def skip(turn: Turn) -> Reply:
     """No rating, or no more ratings, this time."""
     asking = Asking.read(turn.session.get(RATING)) or Asking()

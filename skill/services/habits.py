@@ -82,9 +82,7 @@ def set_reminder(turn: Turn, spoken: str | None, allowed: bool) -> Step:
 
 
 def _remind_at(turn: Turn, at: time, consented: bool) -> Step:
-    body = alerts.nightly_reminder(
-        turn.now, at, _zone(turn), _spoken(turn, "habits.alexa.nightly")
-    )
+    body = alerts.nightly_reminder(turn.now, at, _zone(turn), _spoken(turn, "habits.alexa.nightly"))
     current = _state(turn).reminder
     if current is None:
         return AlertStep(alerts.create_reminder(body), _reminder_saved(at, consented, None))
@@ -327,7 +325,10 @@ def new_capsule(turn: Turn) -> Step:
     if state.reminder is None:
         return _done(sealed)
     body = alerts.one_reminder(
-        turn.now, capsule.opens, capsule_reminder_time(state), _zone(turn),
+        turn.now,
+        capsule.opens,
+        capsule_reminder_time(state),
+        _zone(turn),
         _spoken(turn, "habits.alexa.capsule"),
     )
     call = alerts.update_reminder(old, body) if old else alerts.create_reminder(body)
@@ -403,4 +404,3 @@ def round_declined(turn: Turn) -> Reply:
 
 def _hhmm(at: time) -> str:
     return at.strftime("%H:%M")
-

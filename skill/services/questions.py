@@ -202,9 +202,9 @@ def _present(turn: Turn, result: Assignment, hint: bool = True) -> Reply:
     reply = _with_screen(turn, reply, result.question, result.revisiting, result.progress.starter)
     if asked.tender:
         reply = reply.then("questions.tender")
-    elif lead is None and hint:
+    elif hint:
         # the night's first question offers an evening of them (one and done stays the default)
-        first = result.step is Step.NEW
+        first = result.step is Step.NEW and lead is None
         reply = reply.then("questions.evening.offer" if first else "questions.hint")
     return reply.with_card(
         "questions.card_title", "questions.card_body", question=asked.text

@@ -6,9 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from skill.domain.voices import speaker
-from skill.reply import CONTEXT, Reply, Say
+from skill.reply import CONTEXT, Question, Reply, Say
 from skill.speech.render import remembered
 from skill.turn import Turn
+
+NAMES_INVITE_VISIT = 3
+"""Names are invited on the third day the skill is opened: the first two keep to the point."""
 
 WelcomeNote = Callable[[Turn], Reply | None]
 """A one-line note a feature adds to a returning household's welcome, or None."""
@@ -33,17 +36,42 @@ def launch(turn: Turn, notes: Sequence[WelcomeNote] = ()) -> Reply:
     for note in notes:
         extra = note(turn)
         if extra is not None:
-            return _with_note(reply, extra)
-    return reply
+            return _with_note(turn, reply, extra)
+    return _closing(turn, reply)
 
 
-def _with_note(reply: Reply, note: Reply) -> Reply:
-    """The welcome and a note; a note that asks a question brings its reprompt along."""
-    if note.pending is None:
-        return replace(reply, speech=(*reply.speech, *note.speech))
+def _with_note(turn: Turn, reply: Reply, note: Reply) -> Reply:
+    """The welcome and a note; a note that asks a question brings its reprompt along, and
+    one that asks nothing is followed by the welcome's own short question."""
+    if note.pending is None and note.asked is None:
+        return _closing(turn, replace(reply, speech=(*reply.speech, *note.speech)))
     return replace(
-        reply, speech=(*reply.speech, *note.speech), reprompt=note.reprompt, pending=note.pending
+        reply,
+        speech=(*reply.speech, *note.speech),
+        reprompt=note.reprompt,
+        pending=note.pending,
+        asked=note.asked,
     )
+
+
+def _closing(turn: Turn, reply: Reply) -> Reply:
+    """End the welcome with a short question that fits: the plan too, once it has begun."""
+    key = "launch.ask_plan" if turn.household.plan.started is not None else "launch.ask"
+    return reply.then(key)
+
+
+def names_invite(turn: Turn) -> Reply | None:
+    """Once, for a couple who have not said their names: an invitation to say them."""
+    household = turn.household
+    if household.names or household.names_invited or household.visits < NAMES_INVITE_VISIT:
+        return None
+    turn.update(replace(household, names_invited=True))
+    return Reply.ask("launch.names_invite", "launch.names_invite_reprompt", asked=Question.NAMES)
+
+
+def something_else(turn: Turn) -> Reply:
+    """A no to an offer made on launch: the two things the skill is for, as a question."""
+    return Reply.ask("launch.something_else", "launch.returning_reprompt")
 
 
 def home(turn: Turn) -> Reply:

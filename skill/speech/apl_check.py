@@ -56,8 +56,18 @@ COMPONENTS: Mapping[str, frozenset[str]] = {
         {"item", "items", "data", "direction", "alignItems", "justifyContent", "wrap"}
     ),
     "Text": frozenset(
-        {"text", "fontSize", "fontWeight", "fontStyle", "color", "textAlign",
-         "textAlignVertical", "maxLines", "lineHeight", "letterSpacing"}
+        {
+            "text",
+            "fontSize",
+            "fontWeight",
+            "fontStyle",
+            "color",
+            "textAlign",
+            "textAlignVertical",
+            "maxLines",
+            "lineHeight",
+            "letterSpacing",
+        }
     ),
     "Frame": frozenset(
         {"item", "items", "backgroundColor", "borderRadius", "borderWidth", "borderColor"}

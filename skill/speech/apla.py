@@ -15,7 +15,6 @@ response within Alexa's 240 seconds of audio.
 from __future__ import annotations
 
 import math
-import random
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from ask_sdk_model.interfaces.alexa.presentation.apla.render_document_directive 
     RenderDocumentDirective,
 )
 
-from skill.content.catalog import LocaleCatalog
+from skill.content.catalog import Chooser, LocaleCatalog
 from skill.domain.timeline import Cue, Segment, Silence, Sound, Timeline
 
 APLA_VERSION = "0.91"
@@ -79,7 +78,7 @@ def estimate_ms(segment: Segment, catalog: LocaleCatalog) -> int:
 
 
 def document(
-    timeline: Timeline, catalog: LocaleCatalog, rng: random.Random, lead: str = ""
+    timeline: Timeline, catalog: LocaleCatalog, chooser: Chooser, lead: str = ""
 ) -> dict[str, Any]:
     """The APLA document for a timeline, optionally preceded by a lead SSML fragment."""
     ambience = AMBIENCE.get(timeline.ambience) if timeline.ambience else None
@@ -88,7 +87,7 @@ def document(
         items.append(_speech(lead))
     for segment in timeline.segments:
         if isinstance(segment, Cue):
-            text = catalog.text(segment.key, segment.params, rng)
+            text = catalog.text(segment.key, segment.params, chooser)
             items.append(
                 _speech(f'<prosody volume="soft">{text}</prosody>' if segment.quiet else text)
             )
@@ -137,8 +136,8 @@ def _under(ms: int, ambience: LibrarySound) -> dict[str, Any]:
 
 
 def render_directive(
-    timeline: Timeline, catalog: LocaleCatalog, rng: random.Random, lead: str = ""
+    timeline: Timeline, catalog: LocaleCatalog, chooser: Chooser, lead: str = ""
 ) -> RenderDocumentDirective:
     return RenderDocumentDirective(
-        token=TOKEN, document=document(timeline, catalog, rng, lead), datasources={}
+        token=TOKEN, document=document(timeline, catalog, chooser, lead), datasources={}
     )

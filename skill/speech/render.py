@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +10,12 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.ui.ask_for_permissions_consent_card import AskForPermissionsConsentCard
 from ask_sdk_model.ui.simple_card import SimpleCard
 
-from skill.content.catalog import LocaleCatalog
+from skill.content.catalog import Chooser, LocaleCatalog
 from skill.domain.household import speakable
 from skill.reply import ASKED, PENDING, REPEAT, Ask, Question, Reply, Say
 from skill.speech.apla import render_directive
 from skill.speech.screens import screen_directive
+from skill.speech.variants import Nightly
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from skill.exchange import Exchange
 
 
-def ssml(catalog: LocaleCatalog, lines: tuple[Say, ...], rng: random.Random) -> str:
-    return " ".join(catalog.text(line.key, line.params, rng) for line in lines)
+def ssml(catalog: LocaleCatalog, lines: tuple[Say, ...], chooser: Chooser) -> str:
+    return " ".join(catalog.text(line.key, line.params, chooser) for line in lines)
 
 
 def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Response:
@@ -34,20 +34,27 @@ def render(handler_input: HandlerInput, exchange: Exchange, reply: Reply) -> Res
     builder = handler_input.response_builder
     if reply.silent:
         return builder.response
-    _speak(builder, exchange.catalog, reply, random.Random(exchange.request.request_id))
+    _speak(builder, exchange.catalog, reply, _chooser(exchange))
     if reply.screen is not None and exchange.screens and exchange.request.supports_apl:
         builder.add_directive(screen_directive(reply.screen, exchange.screens))
     _remember(exchange.session, reply)
     return builder.response
 
 
+def _chooser(exchange: Exchange) -> Nightly:
+    """The household's wording tonight: the same on every device, new each night."""
+    request = exchange.request
+    household = request.household_id or request.device_id or ""
+    return Nightly(household, exchange.local or request.instant)
+
+
 def _speak(
-    builder: ResponseFactory, catalog: LocaleCatalog, reply: Reply, rng: random.Random
+    builder: ResponseFactory, catalog: LocaleCatalog, reply: Reply, chooser: Chooser
 ) -> None:
-    speech = ssml(catalog, reply.speech, rng)
-    reprompt = ssml(catalog, reply.reprompt, rng)
+    speech = ssml(catalog, reply.speech, chooser)
+    reprompt = ssml(catalog, reply.reprompt, chooser)
     if reply.audio is not None:
-        builder.add_directive(render_directive(reply.audio, catalog, rng, lead=speech))
+        builder.add_directive(render_directive(reply.audio, catalog, chooser, lead=speech))
     elif speech:
         builder.speak(speech)
     if reprompt:

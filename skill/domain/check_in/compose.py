@@ -35,9 +35,7 @@ class Part:
     total_ms: int
 
 
-def part(
-    progress: Progress, spot: Spot, stop_ms: int, voice: Voice, quiet: bool = False
-) -> Part:
+def part(progress: Progress, spot: Spot, stop_ms: int, voice: Voice, quiet: bool = False) -> Part:
     """The audio for a timed phase from ``spot.at_ms`` to ``stop_ms`` of its time.
 
     The time a cue takes to say counts as the phase's own time, so the end chime sounds

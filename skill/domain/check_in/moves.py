@@ -125,9 +125,7 @@ def _resolve(
 
 def _play_from(goal: Phase, event: Event, now_in: Phase, spot: Spot | None) -> Spot:
     if event is Event.MORE_TIME and spot is not None:
-        return replace(
-            spot, length_ms=spot.length_ms + EXTRA_MS, extra_ms=spot.extra_ms + EXTRA_MS
-        )
+        return replace(spot, length_ms=spot.length_ms + EXTRA_MS, extra_ms=spot.extra_ms + EXTRA_MS)
     if event is Event.MORE_TIME:
         return Spot(goal, 0, EXTRA_MS)
     if goal is now_in and spot is not None:

@@ -151,9 +151,7 @@ SECOND_ROUND: frozenset[Phase] = frozenset(
         Phase.APPRECIATION_2,
     }
 )
-SETUPS: frozenset[Phase] = frozenset(
-    {Phase.SETUP, Phase.MORNING_SETUP, Phase.APPRECIATION_SETUP}
-)
+SETUPS: frozenset[Phase] = frozenset({Phase.SETUP, Phase.MORNING_SETUP, Phase.APPRECIATION_SETUP})
 CONFIRMS: frozenset[Phase] = frozenset({Phase.CONFIRM_1, Phase.CONFIRM_2})
 
 NEXT: Mapping[Phase, Phase] = MappingProxyType(
