@@ -19,6 +19,7 @@ from skill.devtools.loosen import Nearest, loosened, spelled
 from skill.devtools.spoken_times import (
     DURATION_PATTERN,
     TIME_PATTERN,
+    WORDS,
     alexa_duration,
     alexa_time,
 )
@@ -58,34 +59,8 @@ BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
 }
 
 FALLBACK = "AMAZON.FallbackIntent"
-NUMBER_WORDS = {
-    word: index
-    for index, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+NUMBER_WORDS = {"zero": 0, **{word: n for word, n in WORDS.items() if n <= 20}}
+"""The numbers a bare count is heard as: zero to twenty."""
 NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 OPEN_SLOT = r"[a-z0-9'][a-z0-9' ]*?"
 NOT_NAMES = frozenset(
