@@ -48,8 +48,8 @@ def value_size(value: dict[str, Any]) -> int:
         return len(data.encode("utf-8"))
     if kind == "N":
         return number_size(data)
-    if kind == "B":
-        return len(base64.b64decode(data))
+    if kind == "B":  # bytes as boto3 takes and returns them; base64 text on the wire
+        return len(data) if isinstance(data, bytes | bytearray) else len(base64.b64decode(data))
     if kind in ("BOOL", "NULL"):
         return 1
     if kind == "SS":
@@ -57,7 +57,7 @@ def value_size(value: dict[str, Any]) -> int:
     if kind == "NS":
         return sum(number_size(n) for n in data)
     if kind == "BS":
-        return sum(len(base64.b64decode(b)) for b in data)
+        return sum(value_size({"B": b}) for b in data)
     if kind == "L":
         return 3 + sum(value_size(v) for v in data)
     if kind == "M":
