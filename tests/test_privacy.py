@@ -135,11 +135,13 @@ def test_households_expire_eighteen_months_after_their_last_change(
     alexa: Conversation, store: HouseholdStore
 ) -> None:
     import sqlite3
+    from contextlib import closing
     from datetime import UTC, datetime, timedelta
 
     alexa.say("ask closer together for tonight's question")
     path = store.path  # type: ignore[attr-defined]
-    (expires_at,) = sqlite3.connect(path).execute("SELECT expires_at FROM households").fetchone()
+    with closing(sqlite3.connect(path)) as connection:
+        (expires_at,) = connection.execute("SELECT expires_at FROM households").fetchone()
     expected = alexa.now.astimezone(UTC) + timedelta(days=548)
     assert abs(datetime.fromtimestamp(expires_at, UTC) - expected) < timedelta(minutes=1)
     from skill.store.sqlite import SQLiteHouseholdStore
