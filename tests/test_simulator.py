@@ -39,8 +39,10 @@ def build_dev_app(folder: Path) -> Flask:
 
 
 @pytest.fixture
-def dev_app(tmp_path: Path) -> Flask:
-    return build_dev_app(tmp_path)
+def dev_app(tmp_path: Path) -> Iterator[Flask]:
+    app = build_dev_app(tmp_path)
+    yield app
+    app.extensions["closer"].close()
 
 
 # -- the routes ---------------------------------------------------------------------------
@@ -133,8 +135,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     if reason:
         pytest.skip(reason)
     app = build_dev_app(tmp_path_factory.mktemp("simulator"))
-    with browser.serving(app) as base, browser.chromium() as driver:
-        yield base, driver
+    try:
+        with browser.serving(app) as base, browser.chromium() as driver:
+            yield base, driver
+    finally:
+        app.extensions["closer"].close()
 
 
 @pytest.fixture
