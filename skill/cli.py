@@ -57,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     commands.add_parser("create-table", help="create the DynamoDB table and wait until ACTIVE")
+    commands.add_parser(
+        "move-keys",
+        help="move items keyed by a raw Alexa id to their digest keys (once, after upgrading)",
+    )
     models = commands.add_parser("models", help="write interaction_models/<locale>.json")
     models.add_argument("--check", action="store_true", help="fail if a written model is stale")
     commands.add_parser(
@@ -71,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _talk(args)
         if args.command == "create-table":
             return _create_table()
+        if args.command == "move-keys":
+            return _move_keys()
         if args.command == "check-in-table":
             return _check_in_table()
         return _models(args.check)
@@ -165,6 +171,20 @@ def _create_table() -> int:
     created = create_table(client, settings.dynamodb_table)
     state = "created" if created else "already exists"
     print(f"table {settings.dynamodb_table} {state} and is ACTIVE")
+    return 0
+
+
+def _move_keys() -> int:
+    from skill.app import build_store
+    from skill.store.base import KeyedStore
+
+    store = build_store(Settings.from_env())
+    try:
+        assert isinstance(store, KeyedStore)
+        moved = store.move_raw_keys()
+    finally:
+        store.close()
+    print(f"{moved} households moved to digest keys; new households now cost one read")
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
+from contextlib import closing
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -62,10 +64,35 @@ def test_say_works_on_dynamodb_after_create_table(
         assert main(["create-table"]) == 0
         assert main(["say", "--keys", "open closer together", "help", "stop"]) == 0
         assert main(["say", "--keys", "--now", "2030-01-01T20:00", "open closer together"]) == 0
+        assert main(["move-keys"]) == 0
     output = capsys.readouterr().out
     assert "created and is ACTIVE" in output and "already exists" in output
     assert len(replies(output)) == 4
     assert "keys: launch.returning" in output
+    assert "0 households moved to digest keys" in output
+
+
+def test_move_keys_moves_a_file_from_before_digests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "households.db"
+    monkeypatch.setenv("CLOSER_SQLITE_PATH", str(path))
+    sqlite3.connect(path).close()
+    with closing(sqlite3.connect(path, isolation_level=None)) as old:
+        old.execute(
+            "CREATE TABLE households (pk TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+            " data TEXT NOT NULL, expires_at INTEGER)"
+        )
+        old.execute(
+            "INSERT INTO households VALUES ('household#amzn1.ask.account.x', 2, '{}', NULL)"
+        )
+    assert main(["move-keys"]) == 0
+    assert main(["move-keys"]) == 0
+    output = capsys.readouterr().out
+    assert "1 households moved" in output and "0 households moved" in output
+    with closing(sqlite3.connect(path)) as moved:
+        keys = [pk for (pk,) in moved.execute("SELECT pk FROM households ORDER BY pk")]
+    assert keys[0].startswith("h#") and keys[1] == "meta#digest-keys"
 
 
 def test_bad_options_are_explained(capsys: pytest.CaptureFixture[str]) -> None:

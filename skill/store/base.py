@@ -10,15 +10,19 @@ items lazily and local engines never do.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from skill.store.keys import HouseholdKeys
+from skill.store.keys import LEGACY_PREFIX, HouseholdKeys
 
 __all__ = [
+    "MARKER_KEY",
     "HouseholdConflict",
     "HouseholdStore",
     "KeyedStore",
@@ -107,16 +111,27 @@ class Live(NamedTuple):
     expires_at: int | None
 
 
+MARKER_KEY = "meta#digest-keys"
+"""An item (not a household) saying the table holds no item keyed by a raw id: written on a
+table the skill creates, and by ``move_raw_keys`` once it has moved every such item."""
+MARKER_RECHECK_SECONDS = 600.0
+"""While the marker is absent, how long a worker trusts that answer before reading it again."""
+
+
 class KeyedStore:
     """load/save/delete by household id, on an engine's four keyed operations.
 
     The item lives under ``keys.current(id)``. A household found only under an older key (the
     raw id, or a digest with the previous secret) is moved on that read: created under the
     current key with its version, then the old item deleted; a device that moved it first wins
-    and the other reads the moved item.
+    and the other reads the moved item. The raw-id key is only looked up while the table may
+    still hold such items (no ``MARKER_KEY`` item), so on a table the skill created a household
+    seen for the first time costs one read, not two.
     """
 
     keys: HouseholdKeys
+    _digest_only: bool = False
+    _marker_read_at: float | None = None
 
     def _get(self, key: str) -> Live | None:
         """One read; None when absent or expired."""
@@ -133,6 +148,10 @@ class KeyedStore:
         raise NotImplementedError
 
     def _remove(self, key: str) -> None:
+        raise NotImplementedError
+
+    def _raw_keys(self) -> Iterator[str]:
+        """Every key in the table written before digests (``LEGACY_PREFIX`` + raw id)."""
         raise NotImplementedError
 
     def load(self, household_id: str) -> StoredHousehold | None:
@@ -162,12 +181,43 @@ class KeyedStore:
         return version
 
     def delete(self, household_id: str) -> None:
-        for key in (self.keys.current(household_id), *self.keys.older(household_id)):
+        older = self.keys.older(household_id, raw=self._raw_keys_possible())
+        for key in (self.keys.current(household_id), *older):
             self._remove(key)
 
-    def _move(self, household_id: str) -> Live | None:
+    def mark_digest_only(self) -> None:
+        """Record that no item in the table is keyed by a raw id (a new table, or all moved)."""
+        with contextlib.suppress(HouseholdConflict):  # already marked
+            self._create(MARKER_KEY, {"digest_keys_only": True}, 1, None)
+        self._digest_only = True
+
+    def move_raw_keys(self) -> int:
+        """Move every item still keyed by a raw id to its digest key, then mark the table;
+        returns how many moved. Where a household already has an item under its digest key
+        (it came back on a device and started afresh), that item stays and the old one goes."""
+        moved = 0
+        for old in list(self._raw_keys()):
+            household_id = old.removeprefix(LEGACY_PREFIX)
+            if self._get(self.keys.current(household_id)) is None:
+                moved += self._move(household_id, raw=True) is not None
+            self._remove(old)
+        self.mark_digest_only()
+        return moved
+
+    def _raw_keys_possible(self) -> bool:
+        """Whether the table may still hold items keyed by a raw id (the marker is absent)."""
+        if not self.keys.read_legacy or self._digest_only:
+            return False
+        now = time.monotonic()
+        if self._marker_read_at is None or now - self._marker_read_at >= MARKER_RECHECK_SECONDS:
+            self._digest_only = self._get(MARKER_KEY) is not None
+            self._marker_read_at = now
+        return not self._digest_only
+
+    def _move(self, household_id: str, *, raw: bool | None = None) -> Live | None:
         key = self.keys.current(household_id)
-        for old in self.keys.older(household_id):
+        older = self.keys.older(household_id, raw=self._raw_keys_possible() if raw is None else raw)
+        for old in older:
             found = self._get(old)
             if found is None:
                 continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,7 +45,7 @@ from skill.store.base import (
     unpack_data,
 )
 from skill.store.deadline import remaining
-from skill.store.keys import HouseholdKeys
+from skill.store.keys import LEGACY_PREFIX, HouseholdKeys
 
 __all__ = ["DynamoDBHouseholdStore", "client_config", "create_table"]
 
@@ -186,6 +186,23 @@ class DynamoDBHouseholdStore(KeyedStore):
     def _remove(self, key: str) -> None:
         self._call("DeleteItem", self.client.delete_item, TableName=self.table_name, Key=_key(key))
 
+    def _raw_keys(self) -> Iterator[str]:
+        start: dict[str, Any] = {}
+        while True:
+            page = self._call(
+                "Scan",
+                self.client.scan,
+                TableName=self.table_name,
+                ProjectionExpression="pk",
+                FilterExpression="begins_with(pk, :raw)",
+                ExpressionAttributeValues={":raw": {"S": LEGACY_PREFIX}},
+                **start,
+            )
+            yield from (str(item["pk"]["S"]) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
     def close(self) -> None:
         """Close the client's connection pool (the store is the client's only user)."""
         self.client.close()
@@ -233,7 +250,8 @@ def create_table(client: BaseClient, table_name: str, *, wait: bool = True) -> b
     """Create the households table (on-demand, key ``pk``), TTL on ``expires_at``.
 
     Returns False when the table already existed (TTL is still switched on if it was off).
-    With ``wait`` it blocks until the table is ACTIVE.
+    With ``wait`` it blocks until the table is ACTIVE. A table created here is marked as
+    holding digest keys only (it has never seen a raw-id key: ``skill.store.base``).
     """
     created = True
     try:
@@ -258,6 +276,8 @@ def create_table(client: BaseClient, table_name: str, *, wait: bool = True) -> b
         except (ClientError, BotoCoreError) as exc:
             raise _store_error("DescribeTable", exc) from exc
     _enable_ttl(client, table_name)
+    if created and wait:
+        DynamoDBHouseholdStore(client, table_name).mark_digest_only()
     return created
 
 

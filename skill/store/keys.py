@@ -53,11 +53,12 @@ class HouseholdKeys:
     def current(self, household_id: str) -> str:
         return digest_key(self.secret, household_id)
 
-    def older(self, household_id: str) -> tuple[str, ...]:
-        """Keys the household may have been written under before, newest first."""
+    def older(self, household_id: str, *, raw: bool = True) -> tuple[str, ...]:
+        """Keys the household may have been written under before, newest first; ``raw=False``
+        leaves out the raw-id key (the table is known to hold none)."""
         keys: list[str] = []
         if self.previous is not None and self.previous != self.secret:
             keys.append(digest_key(self.previous, household_id))
-        if self.read_legacy:
+        if self.read_legacy and raw:
             keys.append(LEGACY_PREFIX + household_id)
         return tuple(keys)

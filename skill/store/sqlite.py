@@ -35,7 +35,7 @@ from skill.store.base import (
     is_expired,
 )
 from skill.store.deadline import remaining
-from skill.store.keys import HouseholdKeys
+from skill.store.keys import LEGACY_PREFIX, HouseholdKeys
 
 __all__ = ["SQLiteHouseholdStore"]
 
@@ -71,6 +71,10 @@ WHERE pk = ? AND version = ? AND (expires_at IS NULL OR expires_at >= ?)
 
 _DELETE = "DELETE FROM households WHERE pk = ?"
 
+_HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'households'"
+
+_RAW_KEYS = "SELECT pk FROM households WHERE substr(pk, 1, ?) = ?"
+
 
 class SQLiteHouseholdStore(KeyedStore):
     """HouseholdStore on a local SQLite file (created with its parent directories)."""
@@ -97,7 +101,11 @@ class SQLiteHouseholdStore(KeyedStore):
             raise StoreError(f"sqlite open failed: {exc.strerror or exc}") from exc
         try:
             with self._errors("open"):
-                self._connection().execute(_SCHEMA)
+                connection = self._connection()
+                new = connection.execute(_HAS_TABLE).fetchone() is None
+                connection.execute(_SCHEMA)
+            if new:
+                self.mark_digest_only()  # a new file has never held a raw-id key
         except BaseException:
             self.close()
             raise
@@ -131,6 +139,12 @@ class SQLiteHouseholdStore(KeyedStore):
     def _remove(self, key: str) -> None:
         with self._errors("delete"):
             self._statement().execute(_DELETE, (key,))
+
+    def _raw_keys(self) -> Iterator[str]:
+        with self._errors("scan"):
+            rows = self._statement().execute(_RAW_KEYS, (len(LEGACY_PREFIX), LEGACY_PREFIX))
+            keys = [str(pk) for (pk,) in rows.fetchall()]
+        yield from keys
 
     def close(self) -> None:
         with self._lock:

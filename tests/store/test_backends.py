@@ -12,7 +12,7 @@ import pytest
 from botocore.client import BaseClient
 
 from skill.store import HouseholdKeys, SQLiteHouseholdStore, StoreError
-from skill.store.base import encode_data, pack_data, unpack_data
+from skill.store.base import MARKER_KEY, encode_data, pack_data, unpack_data
 from skill.store.dynamodb import DynamoDBHouseholdStore, client_config, create_table
 
 REAL_LENGTH_ID = "amzn1.ask.account." + "A" * 207  # real ids are about 225 characters
@@ -43,24 +43,30 @@ def test_client_config_fails_fast() -> None:
     assert config.parameter_validation is False
 
 
-def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: str) -> None:
-    create_table(dynamo_client, table_name)
-    store = DynamoDBHouseholdStore(dynamo_client, table_name)
+def record_calls(client: BaseClient) -> list[tuple[str, dict[str, Any]]]:
     calls: list[tuple[str, dict[str, Any]]] = []
 
     def record(params: dict[str, Any], model: Any, **_: Any) -> None:
         calls.append((model.name, params))
 
-    dynamo_client.meta.events.register("provide-client-params.dynamodb.*", record)
+    client.meta.events.register("provide-client-params.dynamodb.*", record)
+    return calls
 
+
+def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: str) -> None:
+    create_table(dynamo_client, table_name)
+    store = DynamoDBHouseholdStore(dynamo_client, table_name)
+    store.load("someone else")  # the worker's first miss also reads the table's marker once
+    calls = record_calls(dynamo_client)
+
+    assert store.load("new") is None  # a household seen for the first time: one read
     store.save("h", {"n": 1}, None, expires_at=4_000_000_000)
     loaded = store.load("h")
     store.delete("h")
 
     assert loaded is not None
-    # forgetting also deletes any item still under the raw id (written before digests)
-    assert [name for name, _ in calls] == ["PutItem", "GetItem", "DeleteItem", "DeleteItem"]
-    put, get, _, _ = (params for _, params in calls)
+    assert [name for name, _ in calls] == ["GetItem", "PutItem", "GetItem", "DeleteItem"]
+    _, put, get, _ = (params for _, params in calls)
     assert put["Item"] == {
         "pk": {"S": HouseholdKeys().current("h")},
         "version": {"N": "1"},
@@ -70,6 +76,35 @@ def test_dynamodb_turn_is_one_call_each(dynamo_client: BaseClient, table_name: s
     assert put["ConditionExpression"].startswith("attribute_not_exists(pk)")
     assert get["ConsistentRead"] is True
     assert get["ProjectionExpression"]
+
+
+def test_a_table_without_the_marker_is_searched_for_raw_id_items_then_moved_whole(
+    dynamo_client: BaseClient, table_name: str
+) -> None:
+    create_table(dynamo_client, table_name)
+    dynamo_client.delete_item(TableName=table_name, Key={"pk": {"S": MARKER_KEY}})
+    for who, visits in (("a", 2), ("b", 5)):
+        raw = {"pk": {"S": "household#" + who}, "version": {"N": "4"}}
+        item = {**raw, "data": {"S": f'{{"visits":{visits}}}'}}
+        dynamo_client.put_item(TableName=table_name, Item=item)
+    store = DynamoDBHouseholdStore(dynamo_client, table_name)
+    calls = record_calls(dynamo_client)
+    assert store.load("new") is None
+    assert [name for name, _ in calls] == ["GetItem", "GetItem", "GetItem"]  # + marker, raw id
+    store.save("b", {"visits": 9}, None)  # b came back on a new device before the move
+
+    assert store.move_raw_keys() == 1
+
+    keys = {item["pk"]["S"] for item in dynamo_client.scan(TableName=table_name)["Items"]}
+    assert keys == {MARKER_KEY, store.keys.current("a"), store.keys.current("b")}
+    moved, kept = store.load("a"), store.load("b")
+    assert moved is not None and (moved.version, moved.data) == (4, {"visits": 2})
+    assert kept is not None and kept.data == {"visits": 9}
+    fresh = DynamoDBHouseholdStore(dynamo_client, table_name)
+    fresh.load("first")  # reads the marker
+    calls.clear()
+    assert fresh.load("second") is None
+    assert [name for name, _ in calls] == ["GetItem"]
 
 
 def test_dynamodb_holds_the_state_deflated_and_reads_items_written_as_text(
@@ -107,9 +142,12 @@ def test_sqlite_creates_parents_schema_and_wal(tmp_path: Path) -> None:
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert connection.execute("SELECT * FROM households").fetchall() == [
-            (HouseholdKeys().current("h"), 1, '{"n":1}', 4_000_000_000)
-        ]
+        assert connection.execute(
+            "SELECT * FROM households WHERE pk != ?", (MARKER_KEY,)
+        ).fetchall() == [(HouseholdKeys().current("h"), 1, '{"n":1}', 4_000_000_000)]
+        assert connection.execute(
+            "SELECT version, expires_at FROM households WHERE pk = ?", (MARKER_KEY,)
+        ).fetchall() == [(1, None)]
     finally:
         connection.close()
 
@@ -135,9 +173,13 @@ def test_sqlite_tightens_a_file_that_others_could_read(tmp_path: Path) -> None:
 
 
 def legacy_sqlite_item(path: Path, household_id: str, version: int, data: str) -> None:
-    """An item as written before digests: keyed by the raw id."""
+    """An item as written before digests (keyed by the raw id), in a file from those days
+    (without the marker that says it holds digest keys only)."""
+    if not path.exists():
+        SQLiteHouseholdStore(path).close()
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        connection.execute("DELETE FROM households WHERE pk = ?", (MARKER_KEY,))
         connection.execute(
             "INSERT INTO households VALUES (?, ?, ?, NULL)",
             ("household#" + household_id, version, data),
@@ -148,8 +190,8 @@ def legacy_sqlite_item(path: Path, household_id: str, version: int, data: str) -
 
 def test_an_item_under_the_raw_id_moves_to_its_digest_key_on_first_read(tmp_path: Path) -> None:
     path = tmp_path / "households.db"
+    legacy_sqlite_item(path, REAL_LENGTH_ID, 7, '{"visits":7}')
     with SQLiteHouseholdStore(path) as store:
-        legacy_sqlite_item(path, REAL_LENGTH_ID, 7, '{"visits":7}')
         loaded = store.load(REAL_LENGTH_ID)
         assert loaded is not None and (loaded.version, loaded.data) == (7, {"visits": 7})
         assert store.save(REAL_LENGTH_ID, {"visits": 8}, 7) == 8
@@ -159,6 +201,24 @@ def test_an_item_under_the_raw_id_moves_to_its_digest_key_on_first_read(tmp_path
     finally:
         connection.close()
     assert rows == [(HouseholdKeys().current(REAL_LENGTH_ID), 8)]
+
+
+def test_moving_every_raw_id_item_at_once_marks_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "households.db"
+    legacy_sqlite_item(path, "a", 3, '{"visits":3}')
+    legacy_sqlite_item(path, "b", 2, "{}")
+    with SQLiteHouseholdStore(path) as store:
+        assert store.move_raw_keys() == 2
+    connection = sqlite3.connect(path)
+    try:
+        keys = {pk for (pk,) in connection.execute("SELECT pk FROM households")}
+    finally:
+        connection.close()
+    keys_now = HouseholdKeys()
+    assert keys == {MARKER_KEY, keys_now.current("a"), keys_now.current("b")}
+    with SQLiteHouseholdStore(path) as store:
+        loaded = store.load("a")
+        assert loaded is not None and (loaded.version, loaded.data) == (3, {"visits": 3})
 
 
 def test_rotating_the_secret_moves_households_on_their_next_read(tmp_path: Path) -> None:
@@ -177,8 +237,8 @@ def test_rotating_the_secret_moves_households_on_their_next_read(tmp_path: Path)
 
 def test_forgetting_deletes_an_item_still_under_the_raw_id(tmp_path: Path) -> None:
     path = tmp_path / "households.db"
+    legacy_sqlite_item(path, "h", 3, "{}")
     with SQLiteHouseholdStore(path) as store:
-        legacy_sqlite_item(path, "h", 3, "{}")
         store.delete("h")  # e.g. SkillDisabled, which reads nothing first
         assert store.load("h") is None
 
