@@ -178,7 +178,12 @@ def _move_keys() -> int:
     from skill.app import build_store
     from skill.store.base import KeyedStore
 
-    store = build_store(Settings.from_env())
+    settings = Settings.from_env()
+    if settings.store == "dynamodb" and not settings.household_secret:
+        raise SettingsError(
+            "set CLOSER_HOUSEHOLD_SECRET to the service's secret: items move to keys made with it"
+        )
+    store = build_store(settings)
     try:
         assert isinstance(store, KeyedStore)
         moved = store.move_raw_keys()

@@ -64,6 +64,8 @@ def test_say_works_on_dynamodb_after_create_table(
         assert main(["create-table"]) == 0
         assert main(["say", "--keys", "open closer together", "help", "stop"]) == 0
         assert main(["say", "--keys", "--now", "2030-01-01T20:00", "open closer together"]) == 0
+        assert main(["move-keys"]) == 2  # the items would move to keys of the built-in secret
+        monkeypatch.setenv("CLOSER_HOUSEHOLD_SECRET", "the service's secret")
         assert main(["move-keys"]) == 0
     output = capsys.readouterr().out
     assert "created and is ACTIVE" in output and "already exists" in output
