@@ -27,13 +27,17 @@ import logging
 import os
 from pathlib import Path
 
-from benchlib import opcount
-from cryptography import x509
-from flask import Flask
+from skill.startup import hold_collection
 
-from skill.app import create_app as build_app
-from skill.settings import Settings
-from skill.verify import RequestVerifier
+hold_collection()  # as the product's own entry points do (infra/serve.py, infra/gunicorn.conf.py)
+
+from benchlib import opcount  # noqa: E402
+from cryptography import x509  # noqa: E402
+from flask import Flask  # noqa: E402
+
+from skill.app import create_app as build_app  # noqa: E402
+from skill.settings import Settings  # noqa: E402
+from skill.verify import RequestVerifier  # noqa: E402
 
 
 def test_ca_verifier(skill_id: str | None, ca_dir: Path, cert_url: str) -> RequestVerifier:

@@ -22,6 +22,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from skill.startup import hold_collection
+
 bind = f"0.0.0.0:{int(os.environ.get('PORT', '8080'))}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "gthread"
@@ -38,6 +40,11 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # App Runner's load balancer terminates TLS and is the only way in.
 forwarded_allow_ips = "*"
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Each worker builds the app with collection held (``skill.startup``)."""
+    hold_collection()
 
 
 def _serve_logging() -> dict[str, Any]:

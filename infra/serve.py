@@ -38,6 +38,8 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 
+from skill.startup import hold_collection
+
 IDLE_TIMEOUT = 10
 """Seconds without a byte before a connection is closed (kept-alive ones too)."""
 REQUEST_DEADLINE = 5.0
@@ -139,6 +141,7 @@ def main(create_app: Callable[[], Any] | None = None) -> None:
     """Serve ``create_app()`` (default: the production ``skill.app:create_app``)."""
     logging.config.dictConfig(LOGGING)
     if create_app is None:
+        hold_collection()  # until create_app has built everything (skill.startup)
         from skill.app import create_app
 
     server, channels = build(create_app(), os.environ)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import random
@@ -28,6 +27,7 @@ from skill.settings import Settings
 from skill.speech.render import emergency_response
 from skill.speech.screens import ScreenLibrary
 from skill.speech.screens import prepare as prepare_screens
+from skill.startup import settle
 from skill.store import (
     HouseholdConflict,
     HouseholdKeys,
@@ -231,9 +231,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["closer"] = closer
     _routes(app, closer)
     if not app.testing:
-        # Start-up objects live as long as the worker: keep them out of garbage collection.
-        gc.collect()
-        gc.freeze()
+        settle()  # start-up objects live as long as the worker (skill.startup)
     return app
 
 

@@ -59,3 +59,30 @@ def test_serve_dev_answers_on_loopback_and_warns(tmp_path: Path) -> None:
         process.terminate()
         _, err = process.communicate(timeout=10)
     assert "verification is OFF" in err
+
+
+BUILT_WITH_COLLECTION_HELD = """
+import gc
+from skill.startup import hold_collection
+hold_collection()
+from skill.app import create_app
+held = gc.isenabled()
+app = create_app()
+print(held, gc.isenabled(), gc.get_freeze_count())
+"""
+
+
+def test_a_server_builds_the_app_with_collection_held_then_frozen_and_on(tmp_path: Path) -> None:
+    env = {**os.environ, "CLOSER_SQLITE_PATH": str(tmp_path / "h.db"), "CLOSER_VERIFY": "off"}
+    env.pop("CLOSER_SKILL_ID", None)
+    done = subprocess.run(
+        [sys.executable, "-c", BUILT_WITH_COLLECTION_HELD],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    held, enabled, frozen = done.stdout.split()
+    assert (held, enabled) == ("False", "True")
+    assert int(frozen) > 20_000  # the start-up objects, out of the collector's reach
