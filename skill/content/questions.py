@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -131,8 +132,10 @@ def _text_problems(question: Question) -> list[str]:
     return problems
 
 
-def spoken_problems(question: Question) -> list[str]:
-    """What keeps one question or task from being read aloud as it should (any set or deck)."""
+@functools.cache
+def spoken_problems(question: Question) -> tuple[str, ...]:
+    """What keeps one question or task from being read aloud as it should (any set or deck).
+    Cached: the locales share most questions, and each locale checks them at start-up."""
     problems: list[str] = []
     if question.task and (not question.text.endswith(".") or "?" in question.text):
         problems.append(f"{question.id} is a task: it ends with a full stop and asks nothing")
@@ -146,7 +149,7 @@ def spoken_problems(question: Question) -> list[str]:
         problems.append(f"{question.id} holds markup or braces")
     elif not SPOKEN.fullmatch(question.text):
         problems.append(f"{question.id} holds characters not meant for speech")
-    return problems
+    return tuple(problems)
 
 
 def closed_opener(text: str) -> str | None:
