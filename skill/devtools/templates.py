@@ -35,10 +35,10 @@ from typing import Any
 
 SAMPLE_LENGTH = 200
 """Alexa refuses sample utterances longer than 200 characters."""
-MAX_SAMPLES_PER_INTENT = 1500
+MAX_SAMPLES_PER_INTENT = 1900
 """Our own ceiling per intent, far below what Alexa accepts per model: a sane count keeps the
 model quick to build and review, and Alexa learns from variety, not volume."""
-MAX_SAMPLES_PER_MODEL = 25000
+MAX_SAMPLES_PER_MODEL = 30000
 """Our own ceiling for the whole model, likewise."""
 MAX_EXPANSION = 5000
 """A single template may not say more than this many things (a typo guard)."""
