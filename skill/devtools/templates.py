@@ -35,7 +35,7 @@ from typing import Any
 
 SAMPLE_LENGTH = 200
 """Alexa refuses sample utterances longer than 200 characters."""
-MAX_SAMPLES_PER_INTENT = 1900
+MAX_SAMPLES_PER_INTENT = 1990
 """Our own ceiling per intent, far below what Alexa accepts per model: a sane count keeps the
 model quick to build and review, and Alexa learns from variety, not volume."""
 MAX_SAMPLES_PER_MODEL = 30000
