@@ -201,7 +201,7 @@ class Carriers:
                     for filler, leads in self.fillers.items()
                     if carrier in leads or f"{kind}:{carrier}" in leads
                 )
-        return _unique(said)
+        return _unique(text for text in said if not _says_twice(text) or _says_twice(phrase))
 
 
 def intent_samples(intent: Mapping[str, Any], carriers: Carriers) -> list[str]:
@@ -239,6 +239,15 @@ def _leads(patterns: Iterable[str]) -> Iterator[str]:
         kind, colon, carrier = pattern.rpartition(":")
         for text in expand(carrier):
             yield f"{kind}{colon}{text}"
+
+
+_TWICE = re.compile(r"\b(\w+(?: \w+)?) \1\b")
+"""A word or two said twice in a row: a carrier's tail the phrase already ends with
+("check in tonight tonight", "a bit longer please please")."""
+
+
+def _says_twice(text: str) -> bool:
+    return _TWICE.search(text) is not None
 
 
 def _tidy(text: str) -> str:
