@@ -74,6 +74,15 @@ def test_phrases_are_carried_and_fillers_lead_only_where_told() -> None:
     assert "um tell us the plan" not in intent_samples({**intent, "fillers": False}, CARRIERS)
 
 
+def test_a_carrier_never_says_the_phrase_tail_twice() -> None:
+    tails = Carriers.read({"carriers": {"we": ["$", "$ tonight", "$ please"]}})
+    samples = intent_samples({"name": "X", "phrases": {"we": ["check in [tonight]"]}}, tails)
+    assert "check in tonight" in samples and "check in tonight please" in samples
+    assert "check in tonight tonight" not in samples
+    said_so = intent_samples({"name": "X", "phrases": {"we": ["so so"]}}, tails)
+    assert "so so tonight" in said_so
+
+
 def test_plain_samples_stay_as_written_and_come_first() -> None:
     intent = {"name": "X", "samples": ["What's Up"], "templates": ["(a|b) c"]}
     assert intent_samples(intent, CARRIERS) == ["What's Up", "a c", "b c"]

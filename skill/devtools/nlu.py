@@ -291,16 +291,20 @@ class Utterances:
             return spoken not in NOT_NAMES and spoken not in NUMBER_WORDS and not spoken.isdigit()
         return True
 
-    def understand(self, text: str) -> Understood:
+    def understand(self, text: str, strict: bool = False) -> Understood:
+        """What Alexa would hear. ``strict`` takes only the samples as written (with slot
+        values filled), as a nearly word-for-word resolver would: no loosened forms and no
+        nearest-sample guesses."""
         said = normalize(text)
         if self.launch.match(said):
             return Understood(intent=None, launch=True, invoked=True)
+        match = self._as_said if strict else self._match
         invoked = self.request.match(said)
         if invoked is None:
-            intent, slots = self._match(said)
+            intent, slots = match(said)
             return Understood(intent, slots)
         for request in requests_in(invoked):
-            intent, slots = self._match(request)
+            intent, slots = match(request)
             if intent != FALLBACK:
                 break
         return Understood(intent, slots, one_shot=True, invoked=True)

@@ -35,10 +35,10 @@ from typing import Any
 
 SAMPLE_LENGTH = 200
 """Alexa refuses sample utterances longer than 200 characters."""
-MAX_SAMPLES_PER_INTENT = 1500
+MAX_SAMPLES_PER_INTENT = 1990
 """Our own ceiling per intent, far below what Alexa accepts per model: a sane count keeps the
 model quick to build and review, and Alexa learns from variety, not volume."""
-MAX_SAMPLES_PER_MODEL = 25000
+MAX_SAMPLES_PER_MODEL = 30000
 """Our own ceiling for the whole model, likewise."""
 MAX_EXPANSION = 5000
 """A single template may not say more than this many things (a typo guard)."""
@@ -201,7 +201,7 @@ class Carriers:
                     for filler, leads in self.fillers.items()
                     if carrier in leads or f"{kind}:{carrier}" in leads
                 )
-        return _unique(said)
+        return _unique(text for text in said if not _says_twice(text) or _says_twice(phrase))
 
 
 def intent_samples(intent: Mapping[str, Any], carriers: Carriers) -> list[str]:
@@ -239,6 +239,15 @@ def _leads(patterns: Iterable[str]) -> Iterator[str]:
         kind, colon, carrier = pattern.rpartition(":")
         for text in expand(carrier):
             yield f"{kind}{colon}{text}"
+
+
+_TWICE = re.compile(r"\b(\w+(?: \w+)?) \1\b")
+"""A word or two said twice in a row: a carrier's tail the phrase already ends with
+("check in tonight tonight", "a bit longer please please")."""
+
+
+def _says_twice(text: str) -> bool:
+    return _TWICE.search(text) is not None
 
 
 def _tidy(text: str) -> str:
