@@ -42,7 +42,14 @@ def prepare(
     if until:
         request = dict(envelope["request"])
         at = datetime.strptime(request["timestamp"], STAMP).replace(tzinfo=UTC)
-        after = datetime.fromisoformat(until).astimezone(UTC) + timedelta(seconds=1)
+        after = _instant(until) + timedelta(seconds=1)
         request["timestamp"] = max(at, after).strftime(STAMP)
         envelope["request"] = request
     return envelope
+
+
+def _instant(value: Any) -> datetime:
+    """A session's instant: epoch milliseconds (as the product writes them) or ISO 8601."""
+    if isinstance(value, int):
+        return datetime.fromtimestamp(value / 1000, UTC)
+    return datetime.fromisoformat(str(value)).astimezone(UTC)
