@@ -306,7 +306,8 @@ def targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
         checks.add("cold start: product / reference", _r(p / r), "<= 0.8", p <= 0.8 * r)
     memory = results.get("memory", {}).get("product")
     if memory:
-        checks.add("memory per worker over 10,000 requests", None, "flat", bool(memory["flat"]))
+        flat = all(worker["flat"] for worker in memory["workers"])
+        checks.add("memory per worker over 10,000 requests", None, "flat", flat)
     return checks.found
 
 
