@@ -2,10 +2,11 @@
 
 Building the app makes 50,000 to 100,000 objects the collector tracks (Flask, the AWS and
 Alexa models, the content), nearly all of which live as long as the worker. Collecting them
-while they are being made is pure cost: about two hundred collections, some of them full ones,
-around a tenth of start-up. A server's entry point calls ``hold_collection()``
-before it imports ``skill.app``; ``create_app`` then collects once, moves what is left out of
-the collector's reach (``gc.freeze``) and turns collection back on (``settle``).
+while they are being made costs about a tenth of start-up (some two hundred collections, a few
+of them full ones); held, start-up spends about half that, in one full collection at the end.
+A server's entry point calls ``hold_collection()`` before it imports ``skill.app``;
+``create_app`` then collects once, moves what is left out of the collector's reach
+(``gc.freeze``) and turns collection back on (``settle``).
 
 This module imports nothing of the skill, so an entry point can call it first.
 """

@@ -198,9 +198,10 @@ class KeyedStore:
         moved = 0
         for old in list(self._raw_keys()):
             household_id = old.removeprefix(LEGACY_PREFIX)
-            if self._get(self.keys.current(household_id)) is None:
-                moved += self._move(household_id, raw=True) is not None
-            self._remove(old)
+            if self._get(self.keys.current(household_id)) is not None:
+                self._remove(old)
+            elif self._move(household_id, raw=True) is not None:
+                moved += 1
         self.mark_digest_only()
         return moved
 
