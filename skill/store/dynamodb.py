@@ -250,8 +250,8 @@ def create_table(client: BaseClient, table_name: str, *, wait: bool = True) -> b
     """Create the households table (on-demand, key ``pk``), TTL on ``expires_at``.
 
     Returns False when the table already existed (TTL is still switched on if it was off).
-    With ``wait`` it blocks until the table is ACTIVE. A table created here is marked as
-    holding digest keys only (it has never seen a raw-id key: ``skill.store.base``).
+    With ``wait`` it blocks until the table is ACTIVE. A table created here, or found empty, is
+    marked as holding digest keys only (it has never seen a raw-id key: ``skill.store.base``).
     """
     created = True
     try:
@@ -276,9 +276,19 @@ def create_table(client: BaseClient, table_name: str, *, wait: bool = True) -> b
         except (ClientError, BotoCoreError) as exc:
             raise _store_error("DescribeTable", exc) from exc
     _enable_ttl(client, table_name)
-    if created and wait:
+    if wait and (created or _empty(client, table_name)):
         DynamoDBHouseholdStore(client, table_name).mark_digest_only()
     return created
+
+
+def _empty(client: BaseClient, table_name: str) -> bool:
+    """Whether the table holds no item at all (a create retried after a lost answer reports
+    that the table existed: it is still new)."""
+    try:
+        page = _patiently(client.scan, TableName=table_name, Limit=1, ProjectionExpression="pk")
+    except (ClientError, BotoCoreError) as exc:
+        raise _store_error("Scan", exc) from exc
+    return not page.get("Items") and "LastEvaluatedKey" not in page
 
 
 def _patiently(method: Callable[..., Any], **kwargs: Any) -> Any:

@@ -249,3 +249,23 @@ def test_sqlite_reopens_existing_file(tmp_path: Path) -> None:
         store.save("h", {"n": 1}, None)
     with SQLiteHouseholdStore(path) as store:
         assert store.save("h", {"n": 2}, 1) == 2
+
+
+def test_create_table_marks_a_table_it_finds_empty_but_not_one_holding_items(
+    dynamo_client: BaseClient, table_name: str
+) -> None:
+    # As if an earlier create had landed and its answer was lost: the table exists, empty.
+    dynamo_client.create_table(
+        TableName=table_name,
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    assert create_table(dynamo_client, table_name) is False
+    marker = {"pk": {"S": MARKER_KEY}}
+    assert "Item" in dynamo_client.get_item(TableName=table_name, Key=marker)
+    dynamo_client.delete_item(TableName=table_name, Key=marker)
+    raw = {"pk": {"S": "household#someone"}, "version": {"N": "1"}, "data": {"S": "{}"}}
+    dynamo_client.put_item(TableName=table_name, Item=raw)
+    assert create_table(dynamo_client, table_name) is False
+    assert "Item" not in dynamo_client.get_item(TableName=table_name, Key=marker)
