@@ -42,7 +42,7 @@ FEATURES: Mapping[str, frozenset[str]] = {
     ),
     "plan": frozenset(PLAN_INTENTS),
     "privacy": frozenset({"ForgetUsIntent"}),
-    "safety": frozenset({"SafetyIntent"}),
+    "safety": frozenset({"SafetyIntent", "CrisisIntent"}),
     "core": frozenset(
         {
             "AMAZON.YesIntent",

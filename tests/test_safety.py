@@ -1,4 +1,5 @@
-"""Anyone who says they are unsafe hears the safety answer at once, from anywhere.
+"""Anyone who says they are unsafe hears the safety answer at once, from anywhere; anyone who
+says they (or their partner) may take their own life hears the crisis line the same way.
 
 From every check-in phase, with every question pending, as a one-shot, with the store
 down; in every locale with that country's emergency number and a helpline, under 60 words.
@@ -33,18 +34,36 @@ UNSAFE = (
 )
 
 
-def answered_safely(turn: Any) -> None:
+IN_CRISIS = (
+    "i want to hurt myself",
+    "i'm thinking about killing myself",
+    "i don't want to live anymore",
+    "um i'm suicidal",
+    "my husband is talking about suicide",
+)
+SAID = {"safety.answer": "i don't feel safe at home", "safety.crisis": "i want to hurt myself"}
+"""One saying of each, for the tests of every state."""
+
+
+def answered_safely(turn: Any, key: str = "safety.answer") -> None:
     assert turn.status == 200
-    assert turn.keys == ("safety.answer",)
+    assert turn.keys == (key,)
     assert turn.ended
 
 
+@pytest.mark.parametrize("key", SAID)
 @pytest.mark.parametrize("phase", sorted(ACTIVE, key=str))
-def test_from_every_check_in_phase(alexa: Conversation, phase: Phase) -> None:
+def test_from_every_check_in_phase(alexa: Conversation, phase: Phase, key: str) -> None:
     progress = situation(phase, alexa.now + alexa.step)
     alexa.session_id = "amzn1.echo-api.session.safety"
     alexa.attributes = {"check_in": encode_progress(progress), "context": "check_in"}
-    answered_safely(alexa.say("i don't feel safe at home"))
+    answered_safely(alexa.say(SAID[key]), key)
+
+
+@pytest.mark.parametrize("utterance", IN_CRISIS)
+def test_the_crisis_line_mid_check_in_by_voice(alexa: Conversation, utterance: str) -> None:
+    at_confirm(alexa)
+    answered_safely(alexa.say(utterance), "safety.crisis")
 
 
 @pytest.mark.parametrize("utterance", UNSAFE)
@@ -58,17 +77,19 @@ def test_at_a_held_check_in_step(alexa: Conversation) -> None:
     answered_safely(alexa.say("i'm not safe at home"))
 
 
+@pytest.mark.parametrize("key", SAID)
 @pytest.mark.parametrize("question", list(Ask))
-def test_with_every_yes_no_question_pending(alexa: Conversation, question: Ask) -> None:
+def test_with_every_yes_no_question_pending(alexa: Conversation, question: Ask, key: str) -> None:
     asked = YES_NO[question][0](alexa)
     assert asked.session.get("pending") == question.value
-    answered_safely(alexa.say("my partner hurts me"))
+    answered_safely(alexa.say(SAID[key]), key)
 
 
+@pytest.mark.parametrize("key", SAID)
 @pytest.mark.parametrize("asked", list(ASKING))
-def test_at_every_question_the_skill_asks(alexa: Conversation, asked: str) -> None:
+def test_at_every_question_the_skill_asks(alexa: Conversation, asked: str, key: str) -> None:
     bring_to(alexa, asked)
-    answered_safely(alexa.say("i'm scared of my husband"))
+    answered_safely(alexa.say(SAID[key]), key)
 
 
 def test_every_open_question_is_among_them() -> None:
@@ -86,6 +107,18 @@ def test_every_open_question_is_among_them() -> None:
 )
 def test_as_a_one_shot(alexa: Conversation, utterance: str) -> None:
     answered_safely(alexa.say(utterance))
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "tell closer together i want to hurt myself",
+        "tell closer together i'm thinking about suicide",
+        "open closer together and i don't want to live anymore",
+    ],
+)
+def test_the_crisis_line_as_a_one_shot(alexa: Conversation, utterance: str) -> None:
+    answered_safely(alexa.say(utterance), "safety.crisis")
 
 
 def test_after_launch(alexa: Conversation) -> None:
@@ -113,6 +146,7 @@ def test_even_when_the_store_is_down(make_app: AppFactory, utterances: Utterance
     alexa = Conversation(poster(make_app(STORE=UnreachableStore())), utterances)
     assert alexa.say("open closer together").keys == ("error.store",)
     answered_safely(alexa.say("tell closer together i'm not safe at home"))
+    answered_safely(alexa.say("tell closer together i want to kill myself"), "safety.crisis")
 
 
 EMERGENCY = {
@@ -136,6 +170,28 @@ def test_each_locale_names_its_own_numbers_briefly(
     others = {n for other, (n, _) in EMERGENCY.items() if n != number}
     assert not any(other in turn.speech for other in others)
     assert catalog.for_locale(locale).locale == locale
+
+
+CRISIS_LINE = {
+    "en-US": ("nine eight eight", "nine one one"),
+    "en-GB": ("one one six, one two three", "nine nine nine"),
+    "en-CA": ("nine eight eight", "nine one one"),
+    "en-AU": ("thirteen eleven fourteen", "triple zero"),
+    "en-IN": ("one four four one six", "one one two"),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_locale_names_its_own_crisis_line_briefly(
+    talk: ConversationFactory, locale: str
+) -> None:
+    turn = talk(locale=locale).say("tell closer together i'm thinking about ending my life")
+    answered_safely(turn, "safety.crisis")
+    line, emergency = CRISIS_LINE[locale]
+    assert line in turn.speech and emergency in turn.speech
+    assert len(turn.speech.split()) <= 60
+    others = {e for other, (_, e) in CRISIS_LINE.items() if e != emergency}
+    assert not any(other in turn.speech for other in others)
 
 
 def test_it_leaves_no_trace_in_the_household(alexa: Conversation, store: Any) -> None:

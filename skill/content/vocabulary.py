@@ -56,6 +56,7 @@ KEYS: frozenset[str] = frozenset(
         "fallback.again",
         # safety
         "safety.answer",
+        "safety.crisis",
         # yes_no
         "yes_no.unexpected",
         "yes_no.unexpected_reprompt",

@@ -1,5 +1,6 @@
-"""SafetyIntent: first in the routing table, so it answers in every state (mid check-in,
-with a question pending, as a one-shot) before any flow-gated handler can claim the turn."""
+"""SafetyIntent and CrisisIntent: first in the routing table, so they answer in every state
+(mid check-in, with a question pending, as a one-shot) before any flow-gated handler can claim
+the turn."""
 
 from __future__ import annotations
 
@@ -16,4 +17,11 @@ class SafetyIntentHandler(EventHandler):
         return safety.answer()
 
 
-HANDLERS = (SafetyIntentHandler(),)
+class CrisisIntentHandler(EventHandler):
+    intents = ("CrisisIntent",)
+
+    def respond(self, request: Request) -> Reply:
+        return safety.crisis()
+
+
+HANDLERS = (SafetyIntentHandler(), CrisisIntentHandler())
