@@ -119,3 +119,19 @@ def test_the_shared_carriers_hold_the_phrase_in_every_carrier() -> None:
     shared = carriers()
     assert shared.kinds and all("$" in c for kind in shared.kinds.values() for c in kind)
     assert "um" in shared.fillers
+
+
+def test_a_carrier_leaves_out_the_phrases_it_is_never_said_with() -> None:
+    carriers = Carriers.read(
+        {
+            "carriers": {"bare": ["$", "$ please"]},
+            "not_with": {"bare:$ please": r"^(what|we're)\b"},
+        }
+    )
+    assert carriers.carry("bare", "the weekly rituals") == [
+        "the weekly rituals",
+        "the weekly rituals please",
+    ]
+    assert carriers.carry("bare", "what week is it") == ["what week is it"]
+    assert carriers.carry("bare", "we're ready") == ["we're ready"]
+    assert carriers.with_words({"x": "(a|b)"}).unsaid == carriers.unsaid

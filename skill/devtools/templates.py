@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SAMPLE_LENGTH = 200
@@ -142,6 +142,9 @@ class Carriers:
     fillers: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Each filler, and the carriers it may lead."""
     words: Mapping[str, str] = field(default_factory=dict)
+    unsaid: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    """``"kind:carrier"``: the phrases that carrier never carries (``"not_with"`` in
+    carriers.json), e.g. no "... please" after a question or a statement."""
 
     @classmethod
     def read(cls, raw: Mapping[str, Any]) -> Carriers:
@@ -156,21 +159,25 @@ class Carriers:
             str(filler): frozenset(_leads(leads))
             for filler, leads in (raw.get("fillers") or {}).items()
         }
-        return cls(kinds, fillers, words)
+        unsaid = {
+            str(where): re.compile(str(pattern))
+            for where, pattern in (raw.get("not_with") or {}).items()
+        }
+        return cls(kinds, fillers, words, unsaid)
 
     def with_words(self, words: Mapping[str, str]) -> Carriers:
         """These carriers with a feature file's own synonym lists added."""
         clash = sorted(set(words) & set(self.words))
         if clash:
             raise TemplateError(f"<{clash[0]}> is defined twice")
-        return Carriers(self.kinds, self.fillers, {**self.words, **words})
+        return replace(self, words={**self.words, **words})
 
     def with_fillers(self, extra: Mapping[str, Iterable[str]]) -> Carriers:
         """These carriers with an intent's own fillers added."""
         fillers = dict(self.fillers)
         for filler, leads in extra.items():
             fillers[filler] = fillers.get(filler, frozenset()) | frozenset(_leads(leads))
-        return Carriers(self.kinds, fillers, self.words)
+        return replace(self, fillers=fillers)
 
     def resolve(self, template: str, depth: int = 0) -> str:
         """The template with every ``<word>`` replaced by its synonym list."""
@@ -193,6 +200,9 @@ class Carriers:
             raise TemplateError(f"no carriers of kind {kind!r} (known: {sorted(self.kinds)})")
         said: list[str] = []
         for carrier in self.kinds[kind]:
+            unsaid = self.unsaid.get(f"{kind}:{carrier}")
+            if unsaid is not None and unsaid.match(phrase):
+                continue
             text = carrier.replace(PHRASE, phrase)
             said.append(_tidy(text))
             if fillers:
