@@ -9,8 +9,8 @@ and none wrong; 85% and one wrong (the nearest-sample guess was made stricter af
 strictly: on its first run 69% right by the local matcher and 39% (66 of 169) strictly,
 none wrong. The floors below sit a little under what they reach now.
 
-Alexa's own resolver is nearly word for word: the strict score takes only the samples as
-written, with slot values filled (``Utterances.understand(text, strict=True)``), and the
+The skill is also judged by a nearly word-for-word resolver: the strict score takes only the
+samples as written, with slot values filled (``Utterances.understand(text, strict=True)``), and the
 later sets (not the dev set, which the samples were tuned on) must reach their strict floors
 with none wrong there either. Strictly, before the model learnt carriers with leads and
 tails: 55%, 68%, 61% and 39%; after: 99%, 100%, 94% and 95%. The later sets' misses guided
