@@ -77,8 +77,9 @@ class HouseholdConflict(StoreError):
 
 class HouseholdStore(Protocol):
     def load(self, household_id: str) -> StoredHousehold | None:
-        """One read (and one more on a miss, for an item under an older key, which is then
-        moved). None if the household does not exist or has expired."""
+        """One read; on a miss, one more for each older key the household may still be under
+        (a previous secret's digest; the raw id while the table may hold such items), and an
+        item found there is moved. None if the household does not exist or has expired."""
         ...
 
     def save(
