@@ -156,42 +156,34 @@ EMERGENCY = {
     "en-AU": ("triple zero", "one eight hundred respect"),
     "en-IN": ("one one two", "Women Helpline, one eight one"),
 }
+CRISIS_LINE = {
+    "en-US": ("nine one one", "nine eight eight"),
+    "en-GB": ("nine nine nine", "one one six, one two three"),
+    "en-CA": ("nine one one", "nine eight eight"),
+    "en-AU": ("triple zero", "thirteen eleven fourteen"),
+    "en-IN": ("one one two", "one four four one six"),
+}
+NUMBERS = {
+    "safety.answer": ("tell closer together i'm being abused", EMERGENCY),
+    "safety.crisis": ("tell closer together i'm thinking about ending my life", CRISIS_LINE),
+}
+"""Each answer, what is said to reach it, and per locale its emergency number and line."""
 
 
+@pytest.mark.parametrize("key", NUMBERS)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_each_locale_names_its_own_numbers_briefly(
-    talk: ConversationFactory, catalog: Catalog, locale: str
+    talk: ConversationFactory, catalog: Catalog, locale: str, key: str
 ) -> None:
-    turn = talk(locale=locale).say("tell closer together i'm being abused")
-    answered_safely(turn)
-    number, helpline = EMERGENCY[locale]
-    assert number in turn.speech and helpline in turn.speech
+    said, numbers = NUMBERS[key]
+    turn = talk(locale=locale).say(said)
+    answered_safely(turn, key)
+    emergency, line = numbers[locale]
+    assert emergency in turn.speech and line in turn.speech
     assert len(turn.speech.split()) <= 60
-    others = {n for other, (n, _) in EMERGENCY.items() if n != number}
+    others = {n for n, _ in numbers.values() if n != emergency}
     assert not any(other in turn.speech for other in others)
     assert catalog.for_locale(locale).locale == locale
-
-
-CRISIS_LINE = {
-    "en-US": ("nine eight eight", "nine one one"),
-    "en-GB": ("one one six, one two three", "nine nine nine"),
-    "en-CA": ("nine eight eight", "nine one one"),
-    "en-AU": ("thirteen eleven fourteen", "triple zero"),
-    "en-IN": ("one four four one six", "one one two"),
-}
-
-
-@pytest.mark.parametrize("locale", LOCALES)
-def test_each_locale_names_its_own_crisis_line_briefly(
-    talk: ConversationFactory, locale: str
-) -> None:
-    turn = talk(locale=locale).say("tell closer together i'm thinking about ending my life")
-    answered_safely(turn, "safety.crisis")
-    line, emergency = CRISIS_LINE[locale]
-    assert line in turn.speech and emergency in turn.speech
-    assert len(turn.speech.split()) <= 60
-    others = {e for other, (_, e) in CRISIS_LINE.items() if e != emergency}
-    assert not any(other in turn.speech for other in others)
 
 
 def test_it_leaves_no_trace_in_the_household(alexa: Conversation, store: Any) -> None:

@@ -147,7 +147,8 @@ def main(argv: Sequence[str]) -> int:
     results["elapsed_seconds"] = round(time.perf_counter() - started, 1)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")  # kept
+    # Written once before the checks too, so that a failure in them never loses a run.
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     results["cost"] = costs.model(results["capacity"])
     results["targets"] = report.targets(results)
     out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
