@@ -79,13 +79,14 @@ SAMPLES_LINE = "@samples:{}@"
 
 
 def render_model(model: dict[str, Any]) -> str:
-    """The model as written: indented, with each intent's samples on one line (a model must
-    stay under a million characters, and thousands of samples read no better one a line)."""
+    """The model as written: indented, with each intent's samples on one line and no space
+    between them (a model must stay under a million characters, and thousands of samples read
+    no better one a line)."""
     shown = copy.deepcopy(model)
     lines: list[str] = []
     for intent in shown.get("interactionModel", {}).get("languageModel", {}).get("intents", []):
         if intent.get("samples"):
-            lines.append(json.dumps(intent["samples"], ensure_ascii=False))
+            lines.append(json.dumps(intent["samples"], ensure_ascii=False, separators=(",", ":")))
             intent["samples"] = SAMPLES_LINE.format(len(lines) - 1)
     text = json.dumps(shown, indent=2, ensure_ascii=False)
     for index, line in enumerate(lines):
