@@ -68,7 +68,7 @@ def test_phrases_are_carried_and_fillers_lead_only_where_told() -> None:
     assert "can you tell us the program" in samples
     assert "tell us the plan please" in samples
     assert "um tell us the plan" in samples
-    assert "okay what's the plan" in samples and "okay what is the program" in samples
+    assert "okay what's the plan" in samples and "what is the program" in samples
     assert "okay tell us the plan" not in samples
     assert "um can you tell us the plan" not in samples
     assert "um tell us the plan" not in intent_samples({**intent, "fillers": False}, CARRIERS)
@@ -81,6 +81,18 @@ def test_a_carrier_never_says_the_phrase_tail_twice() -> None:
     assert "check in tonight tonight" not in samples
     said_so = intent_samples({"name": "X", "phrases": {"we": ["so so"]}}, tails)
     assert "so so tonight" in said_so
+
+
+def test_a_long_form_is_said_on_its_own_unless_the_intent_carries_it() -> None:
+    carriers = Carriers.read({"carriers": {"ask": ["$", "can you tell us $"]}})
+    intent = {"name": "X", "phrases": {"ask": ["what is the plan"]}}
+    assert intent_samples(intent, carriers) == [
+        "what is the plan",
+        "what's the plan",
+        "can you tell us what's the plan",
+    ]
+    carried = intent_samples({**intent, "long_forms": "carried"}, carriers)
+    assert "can you tell us what is the plan" in carried and len(carried) == 4
 
 
 def test_plain_samples_stay_as_written_and_come_first() -> None:

@@ -29,7 +29,7 @@ LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 """Every locale the skill ships in. English locales share one model and one content catalog."""
 FIRST = "core.json"
 CARRIERS = "carriers.json"
-TEMPLATE_KEYS = frozenset({"templates", "phrases", "fillers"})
+TEMPLATE_KEYS = frozenset({"templates", "phrases", "fillers", "long_forms"})
 """Source-only keys of an intent: expanded into its samples, never written."""
 
 

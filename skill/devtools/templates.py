@@ -20,10 +20,13 @@ optional and all kept:
     those (the requests heard most take more), or ``"fillers": false`` leaves them out.
 
 Templates and phrases are also said with and without the contractions people also say
-in full ("what's" and "what is"); a carrier is said as written, so carriers.json lists
-the long forms worth having. Every sample is checked against Alexa's limit of
-``SAMPLE_LENGTH`` characters and our own ceilings of ``MAX_SAMPLES_PER_INTENT`` samples
-an intent and ``MAX_SAMPLES_PER_MODEL`` a model.
+in full ("what's" and "what is"). A phrase's long form is said on its own and its short
+form inside every carrier: "what is the plan" is heard, "could you tell us what is the
+plan" far less than "what's". An intent with ``"long_forms": "carried"`` says both inside
+every carrier (the safety intents, which must be heard however they are put). A carrier is
+said as written, so carriers.json lists the long forms worth having. Every sample is
+checked against Alexa's limit of ``SAMPLE_LENGTH`` characters and our own ceilings of
+``MAX_SAMPLES_PER_INTENT`` samples an intent and ``MAX_SAMPLES_PER_MODEL`` a model.
 """
 
 from __future__ import annotations
@@ -123,9 +126,15 @@ def expand_all(templates: Iterable[str]) -> list[str]:
     return _unique(text for template in templates for text in expand(template))
 
 
+def contracted(text: str) -> str:
+    """The utterance with every contraction that reads well short spoken short."""
+    return _LONG_WORDS.sub(lambda m: _LONG[m.group(1)], text)
+
+
 def spoken_forms(text: str) -> list[str]:
-    """The utterance with every contraction spoken short, and with every one spoken long."""
-    short = _LONG_WORDS.sub(lambda m: _LONG[m.group(1)], text)
+    """The utterance as written, with every contraction spoken short, and with every one
+    spoken long."""
+    short = contracted(text)
     long = _SHORT_WORD.sub(lambda m: _SHORT[m.group(1)], text)
     return _unique((text, short, long))
 
@@ -224,10 +233,15 @@ def intent_samples(intent: Mapping[str, Any], carriers: Carriers) -> list[str]:
     use_fillers = own is not False
     if isinstance(own, Mapping):
         carriers = carriers.with_fillers(own)
+    every_form = intent.get("long_forms") == "carried"
     for kind, patterns in (intent.get("phrases") or {}).items():
         for phrase in carriers.expand(patterns):
+            carried = contracted(phrase)
             for form in spoken_forms(phrase):
-                built.extend(carriers.carry(kind, form, use_fillers))
+                if every_form or form == carried:
+                    built.extend(carriers.carry(kind, form, use_fillers))
+                else:
+                    built.append(form)
     samples = _unique([*plain, *built])
     check_limits(name, samples)
     return samples
