@@ -7,7 +7,9 @@ were each written before the next change and measured it on their first run: 83%
 and none wrong; 85% and one wrong (the nearest-sample guess was made stricter after it);
 94% and none wrong. ``unseen_fifth`` was written before the model was measured
 strictly: on its first run 69% right by the local matcher and 39% (66 of 169) strictly,
-none wrong. The floors below sit a little under what they reach now.
+none wrong. ``unseen_sixth`` and ``unseen_seventh`` came after carriers with leads and tails:
+on their first run 65% (78 of 121) and 64% (88 of 138) strictly, none wrong. The floors
+below sit a little under what they reach now.
 
 The skill is also judged by a nearly word-for-word resolver: the strict score takes only the
 samples as written, with slot values filled (``Utterances.understand(text, strict=True)``), and the
@@ -36,11 +38,28 @@ LATER_SET = "unseen_later"
 THIRD_SET = "unseen_third"
 FOURTH_SET = "unseen_fourth"
 FIFTH_SET = "unseen_fifth"
-SETS = (DEV_SET, LATER_SET, THIRD_SET, FOURTH_SET, FIFTH_SET)
-LATER_SETS = (LATER_SET, THIRD_SET, FOURTH_SET, FIFTH_SET)
-RIGHT_SHARE = {DEV_SET: 0.95, LATER_SET: 0.95, THIRD_SET: 0.95, FOURTH_SET: 0.95, FIFTH_SET: 0.93}
+SIXTH_SET = "unseen_sixth"
+SEVENTH_SET = "unseen_seventh"
+LATER_SETS = (LATER_SET, THIRD_SET, FOURTH_SET, FIFTH_SET, SIXTH_SET, SEVENTH_SET)
+SETS = (DEV_SET, *LATER_SETS)
+RIGHT_SHARE = {
+    DEV_SET: 0.95,
+    LATER_SET: 0.95,
+    THIRD_SET: 0.95,
+    FOURTH_SET: 0.95,
+    FIFTH_SET: 0.93,
+    SIXTH_SET: 0.95,
+    SEVENTH_SET: 0.95,
+}
 """The share of each set that must reach its intent with its slots."""
-STRICT_SHARE = {LATER_SET: 0.95, THIRD_SET: 0.95, FOURTH_SET: 0.90, FIFTH_SET: 0.90}
+STRICT_SHARE = {
+    LATER_SET: 0.95,
+    THIRD_SET: 0.95,
+    FOURTH_SET: 0.90,
+    FIFTH_SET: 0.90,
+    SIXTH_SET: 0.95,
+    SEVENTH_SET: 0.95,
+}
 """The share of each later set that must reach its intent by the samples as written."""
 
 

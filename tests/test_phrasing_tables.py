@@ -72,8 +72,12 @@ MAIN_INTENTS = (
 
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 TOPICS = frozenset(
-    {"soft start up", "repair attempts", "ground rules", "pause word", "outside help"}
-)
+    {
+        "soft start up", "repair attempts", "ground rules", "pause word", "outside help",
+        "grounding", "non defensive replies", "owning your part", "a reluctant partner",
+        "slow progress", "a struggling partner", "betrayal", "being unsure",
+    }
+)  # fmt: skip
 SLOTS: Mapping[str, Mapping[str, str]] = {
     "SetNamesIntent": {"firstName": "name", "secondName": "name"},
     "FirstSpeakerIntent": {"name": "name"},
@@ -136,7 +140,15 @@ ONE_SHOT_FORMS = (
     "start closer together and ",
 )
 PLAIN_LAUNCHES = ("open closer together", "start closer together", "closer together")
-UNSEEN = ("unseen", "unseen_later", "unseen_third", "unseen_fourth", "unseen_fifth")
+UNSEEN = (
+    "unseen",
+    "unseen_later",
+    "unseen_third",
+    "unseen_fourth",
+    "unseen_fifth",
+    "unseen_sixth",
+    "unseen_seventh",
+)
 """Fresh phrasings the matcher is measured by, not made to pass (tests/test_nlu_unseen.py)."""
 
 Entry = Mapping[str, Any]
