@@ -83,6 +83,15 @@ def test_a_carrier_never_says_the_phrase_tail_twice() -> None:
     assert "so so tonight" in said_so
 
 
+def test_an_intent_s_own_fillers_lead_its_questions_too() -> None:
+    carriers = Carriers.read({"fillers": {"um": ["do:$"]}, "carriers": {"do": ["$"], "ask": ["$"]}})
+    intent = {"name": "X", "phrases": {"do": ["give us the plan"], "ask": ["what's the plan"]}}
+    assert "um what's the plan" not in intent_samples(intent, carriers)
+    asked = intent_samples({**intent, "fillers": {"um": ["ask:$"], "so": ["ask:$"]}}, carriers)
+    assert {"um give us the plan", "um what's the plan", "so what's the plan"} <= set(asked)
+    assert "so give us the plan" not in asked
+
+
 def test_a_long_form_is_said_on_its_own_unless_the_intent_carries_it() -> None:
     carriers = Carriers.read({"carriers": {"ask": ["$", "can you tell us $"]}})
     intent = {"name": "X", "phrases": {"ask": ["what is the plan"]}}
