@@ -7,8 +7,11 @@ were each written before the next change and measured it on their first run: 83%
 and none wrong; 85% and one wrong (the nearest-sample guess was made stricter after it);
 94% and none wrong. ``unseen_fifth`` was written before the model was measured
 strictly: on its first run 69% right by the local matcher and 39% (66 of 169) strictly,
-none wrong. ``unseen_sixth`` and ``unseen_seventh`` came after carriers with leads and tails:
-on their first run 65% (78 of 121) and 64% (88 of 138) strictly, none wrong. The floors
+none wrong. ``unseen_sixth`` to ``unseen_thirteenth`` came after carriers with leads and
+tails, each written whole before the changes it led to; the phrasings already in another
+table are left out of each, so what remains is the part the model had not seen. On their
+first runs, strictly: 65% (78 of 121), 64% (88 of 138), 72% (59 of 82), 63% (52 of 83),
+52% (46 of 88), 64% (34 of 53), 66% (42 of 64) and 66% (57 of 87), none wrong. The floors
 below sit a little under what they reach now.
 
 The skill is also judged by a nearly word-for-word resolver: the strict score takes only the
@@ -34,32 +37,27 @@ from tests.test_phrasing_tables import Entry, duplicates, entry_problems, every_
 from tests.test_phrasings_understood import LAUNCH, slot_values, stands_for
 
 DEV_SET = "unseen"
-LATER_SET = "unseen_later"
-THIRD_SET = "unseen_third"
-FOURTH_SET = "unseen_fourth"
-FIFTH_SET = "unseen_fifth"
-SIXTH_SET = "unseen_sixth"
-SEVENTH_SET = "unseen_seventh"
-LATER_SETS = (LATER_SET, THIRD_SET, FOURTH_SET, FIFTH_SET, SIXTH_SET, SEVENTH_SET)
+FLOORS: dict[str, tuple[float, float]] = {
+    "unseen_later": (0.95, 0.95),
+    "unseen_third": (0.95, 0.95),
+    "unseen_fourth": (0.95, 0.90),
+    "unseen_fifth": (0.93, 0.90),
+    "unseen_sixth": (0.95, 0.95),
+    "unseen_seventh": (0.95, 0.95),
+    "unseen_eighth": (0.95, 0.95),
+    "unseen_ninth": (0.95, 0.95),
+    "unseen_tenth": (0.95, 0.95),
+    "unseen_eleventh": (0.95, 0.95),
+    "unseen_twelfth": (0.95, 0.95),
+    "unseen_thirteenth": (0.95, 0.95),
+}
+"""Each later set's floors: the share that must reach its intent with its slots, and the
+share that must reach it by the samples as written."""
+LATER_SETS = tuple(FLOORS)
 SETS = (DEV_SET, *LATER_SETS)
-RIGHT_SHARE = {
-    DEV_SET: 0.95,
-    LATER_SET: 0.95,
-    THIRD_SET: 0.95,
-    FOURTH_SET: 0.95,
-    FIFTH_SET: 0.93,
-    SIXTH_SET: 0.95,
-    SEVENTH_SET: 0.95,
-}
+RIGHT_SHARE = {DEV_SET: 0.95} | {name: right for name, (right, _) in FLOORS.items()}
 """The share of each set that must reach its intent with its slots."""
-STRICT_SHARE = {
-    LATER_SET: 0.95,
-    THIRD_SET: 0.95,
-    FOURTH_SET: 0.90,
-    FIFTH_SET: 0.90,
-    SIXTH_SET: 0.95,
-    SEVENTH_SET: 0.95,
-}
+STRICT_SHARE = {name: strict for name, (_, strict) in FLOORS.items()}
 """The share of each later set that must reach its intent by the samples as written."""
 
 

@@ -148,6 +148,12 @@ UNSEEN = (
     "unseen_fifth",
     "unseen_sixth",
     "unseen_seventh",
+    "unseen_eighth",
+    "unseen_ninth",
+    "unseen_tenth",
+    "unseen_eleventh",
+    "unseen_twelfth",
+    "unseen_thirteenth",
 )
 """Fresh phrasings the matcher is measured by, not made to pass (tests/test_nlu_unseen.py)."""
 
