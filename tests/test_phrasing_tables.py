@@ -154,6 +154,8 @@ UNSEEN = (
     "unseen_eleventh",
     "unseen_twelfth",
     "unseen_thirteenth",
+    "unseen_fourteenth",
+    "unseen_fifteenth",
 )
 """Fresh phrasings the matcher is measured by, not made to pass (tests/test_nlu_unseen.py)."""
 
