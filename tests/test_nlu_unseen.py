@@ -7,13 +7,14 @@ were each written before the next change and measured it on their first run: 83%
 and none wrong; 85% and one wrong (the nearest-sample guess was made stricter after it);
 94% and none wrong. ``unseen_fifth`` was written before the model was measured
 strictly: on its first run 69% right by the local matcher and 39% (66 of 169) strictly,
-none wrong. ``unseen_sixth`` to ``unseen_fifteenth`` came after carriers with leads and
+none wrong. ``unseen_sixth`` to ``unseen_seventeenth`` came after carriers with leads and
 tails, each written whole before the changes it led to; the phrasings already in another
 table are left out of each, so what remains is the part the model had not seen. On their
 first runs, strictly: 65% (78 of 121), 64% (88 of 138), 72% (59 of 82), 63% (52 of 83),
-52% (46 of 88), 64% (34 of 53), 66% (42 of 64), 66% (57 of 87), 64% (67 of 104) and, for
-a chatty couple's long sentences, 38% (68 of 178), none wrong. The floors below sit a
-little under what they reach now.
+52% (46 of 88), 64% (34 of 53), 66% (42 of 64), 66% (57 of 87), 64% (67 of 104), 38% (68
+of 178, a chatty couple's long sentences), 52% (55 of 105, a British couple) and 44% (76 of
+172, one partner speaking for both), none wrong. The floors below sit a little under what
+they reach now.
 
 The skill is also judged by a nearly word-for-word resolver: the strict score takes only the
 samples as written, with slot values filled (``Utterances.understand(text, strict=True)``), and the
@@ -53,6 +54,8 @@ FLOORS: dict[str, tuple[float, float]] = {
     "unseen_thirteenth": (0.95, 0.95),
     "unseen_fourteenth": (0.95, 0.95),
     "unseen_fifteenth": (0.95, 0.95),
+    "unseen_sixteenth": (0.95, 0.95),
+    "unseen_seventeenth": (0.95, 0.95),
 }
 """Each later set's floors: the share that must reach its intent with its slots, and the
 share that must reach it by the samples as written."""

@@ -156,6 +156,8 @@ UNSEEN = (
     "unseen_thirteenth",
     "unseen_fourteenth",
     "unseen_fifteenth",
+    "unseen_sixteenth",
+    "unseen_seventeenth",
 )
 """Fresh phrasings the matcher is measured by, not made to pass (tests/test_nlu_unseen.py)."""
 
